@@ -1,0 +1,267 @@
+/*
+ * cxapian.h — a small extern "C" API over Xapian 1.4's C++ API.
+ *
+ * Conventions
+ * -----------
+ * - All objects are opaque heap handles, released with the matching
+ *   hx_*_free function (which accepts NULL).
+ * - No function ever lets a C++ exception escape.  Functions that can fail
+ *   take a trailing `hx_error **err` out-parameter (which may be NULL when
+ *   the caller does not care).  On failure *err receives a heap hx_error
+ *   that must be released with hx_error_free; on success *err is left
+ *   untouched.
+ * - Functions returning `int` return 0 on success and nonzero on error;
+ *   results are delivered through out-parameters.  Functions returning a
+ *   pointer return NULL on error.
+ * - Strings and byte buffers handed to the caller are malloc'ed and must be
+ *   released with hx_string_free.  Byte buffers (document data, values,
+ *   metadata) are binary safe and come with an explicit length; they are
+ *   also NUL-terminated for convenience.  Terms are C strings.
+ * - Handles are not thread-safe.
+ */
+#ifndef CXAPIAN_H
+#define CXAPIAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+/** An error reported by Xapian (or by the C++ runtime). */
+typedef struct hx_error {
+    /** Xapian's error class name (e.g. "DatabaseLockError"), or
+     *  "std::exception" / "UnknownError" for non-Xapian exceptions. */
+    char *type;
+    /** Human-readable message (Xapian's get_msg(), or what()). */
+    char *message;
+} hx_error;
+
+/** Releases an error returned through an `hx_error **` out-parameter. */
+void hx_error_free(hx_error *err);
+
+/** Releases a string or byte buffer returned by this API. */
+void hx_string_free(char *s);
+
+/** Xapian's library version, e.g. "1.4.22" (static storage, do not free). */
+const char *hx_version_string(void);
+
+/* --------------------------------------------------------------- handles */
+
+typedef struct hx_database hx_database;                   /* Xapian::Database */
+typedef struct hx_writable_database hx_writable_database; /* Xapian::WritableDatabase */
+typedef struct hx_document hx_document;                   /* Xapian::Document */
+typedef struct hx_termlist hx_termlist;                   /* snapshot of a document's terms */
+typedef struct hx_query hx_query;                         /* Xapian::Query */
+typedef struct hx_enquire hx_enquire;                     /* Xapian::Enquire */
+typedef struct hx_mset hx_mset;                           /* Xapian::MSet */
+
+/* ------------------------------------------------------ database actions */
+
+/* Open actions (values equal Xapian::DB_*). */
+enum {
+    HX_DB_CREATE_OR_OPEN = 0x00,
+    HX_DB_CREATE_OR_OVERWRITE = 0x01,
+    HX_DB_CREATE = 0x02,
+    HX_DB_OPEN = 0x03
+};
+
+/* Flags, OR-ed with an action (values equal Xapian::DB_*). */
+enum {
+    HX_DB_NO_SYNC = 0x04,
+    HX_DB_FULL_SYNC = 0x08,
+    HX_DB_NO_TERMLIST = 0x20,
+    HX_DB_RETRY_LOCK = 0x40,
+    HX_DB_BACKEND_GLASS = 0x100,
+    HX_DB_BACKEND_CHERT = 0x200,
+    HX_DB_BACKEND_INMEMORY = 0x400
+};
+
+/* ------------------------------------------------------- read database */
+
+/** Opens a database read-only.  Throws e.g. DatabaseOpeningError /
+ *  DatabaseNotFoundError when the path is not a database. */
+hx_database *hx_database_open(const char *path, hx_error **err);
+/** Creates a database with no shards (add shards with hx_database_add_database). */
+hx_database *hx_database_new_empty(hx_error **err);
+void hx_database_free(hx_database *db);
+/** Adds all shards of `other` to `db`. */
+int hx_database_add_database(hx_database *db, const hx_database *other, hx_error **err);
+/** Reopens at the latest revision; *changed is set to 1 if it changed. */
+int hx_database_reopen(hx_database *db, int *changed, hx_error **err);
+int hx_database_close(hx_database *db, hx_error **err);
+int hx_database_get_doccount(const hx_database *db, uint32_t *out, hx_error **err);
+int hx_database_get_lastdocid(const hx_database *db, uint32_t *out, hx_error **err);
+int hx_database_get_avlength(const hx_database *db, double *out, hx_error **err);
+int hx_database_get_termfreq(const hx_database *db, const char *term, uint32_t *out, hx_error **err);
+int hx_database_term_exists(const hx_database *db, const char *term, int *out, hx_error **err);
+/** Number of distinct terms starting with `prefix` ("" counts every term). */
+int hx_database_count_terms(const hx_database *db, const char *prefix, uint64_t *out, hx_error **err);
+/** Metadata value for `key` ("" if unset) in a malloc'ed buffer. */
+int hx_database_get_metadata(const hx_database *db, const char *key,
+                             char **value, size_t *len, hx_error **err);
+/** Loads document `docid` (its data and values are fetched eagerly). */
+hx_document *hx_database_get_document(const hx_database *db, uint32_t docid, hx_error **err);
+/** All docids indexed by `term`, ascending, in a malloc'ed array
+ *  (free with hx_docids_free; NULL with *count == 0 when none). */
+int hx_database_postlist(const hx_database *db, const char *term,
+                         uint32_t **docids, size_t *count, hx_error **err);
+void hx_docids_free(uint32_t *docids);
+
+/* --------------------------------------------------- writable database */
+
+/** Opens a writable database; `action_and_flags` is one HX_DB_* action OR-ed
+ *  with HX_DB_* flags.  Throws DatabaseLockError when another writer holds
+ *  the lock. */
+hx_writable_database *hx_writable_database_open(const char *path, int action_and_flags,
+                                                hx_error **err);
+void hx_writable_database_free(hx_writable_database *db);
+/** A read handle sharing the writable database's state (sees uncommitted
+ *  changes; closing either closes both). */
+hx_database *hx_writable_database_as_database(const hx_writable_database *db, hx_error **err);
+int hx_writable_database_add_document(hx_writable_database *db, const hx_document *doc,
+                                      uint32_t *docid, hx_error **err);
+int hx_writable_database_replace_document_by_term(hx_writable_database *db, const char *unique_term,
+                                                  const hx_document *doc, uint32_t *docid,
+                                                  hx_error **err);
+int hx_writable_database_replace_document(hx_writable_database *db, uint32_t docid,
+                                          const hx_document *doc, hx_error **err);
+int hx_writable_database_delete_documents_by_term(hx_writable_database *db, const char *term,
+                                                  hx_error **err);
+int hx_writable_database_delete_document(hx_writable_database *db, uint32_t docid, hx_error **err);
+int hx_writable_database_commit(hx_writable_database *db, hx_error **err);
+int hx_writable_database_begin_transaction(hx_writable_database *db, int flushed, hx_error **err);
+int hx_writable_database_commit_transaction(hx_writable_database *db, hx_error **err);
+int hx_writable_database_cancel_transaction(hx_writable_database *db, hx_error **err);
+int hx_writable_database_get_doccount(const hx_writable_database *db, uint32_t *out, hx_error **err);
+int hx_writable_database_get_lastdocid(const hx_writable_database *db, uint32_t *out, hx_error **err);
+int hx_writable_database_get_termfreq(const hx_writable_database *db, const char *term,
+                                      uint32_t *out, hx_error **err);
+int hx_writable_database_term_exists(const hx_writable_database *db, const char *term, int *out,
+                                     hx_error **err);
+int hx_writable_database_get_metadata(const hx_writable_database *db, const char *key,
+                                      char **value, size_t *len, hx_error **err);
+int hx_writable_database_set_metadata(hx_writable_database *db, const char *key,
+                                      const char *value, size_t len, hx_error **err);
+int hx_writable_database_close(hx_writable_database *db, hx_error **err);
+
+/* ------------------------------------------------------------- document */
+
+hx_document *hx_document_new(hx_error **err);
+void hx_document_free(hx_document *doc);
+int hx_document_set_data(hx_document *doc, const char *data, size_t len, hx_error **err);
+int hx_document_get_data(const hx_document *doc, char **data, size_t *len, hx_error **err);
+int hx_document_add_term(hx_document *doc, const char *term, uint32_t wdf_inc, hx_error **err);
+int hx_document_add_posting(hx_document *doc, const char *term, uint32_t pos, uint32_t wdf_inc,
+                            hx_error **err);
+int hx_document_add_boolean_term(hx_document *doc, const char *term, hx_error **err);
+/** Bulk add: `terms` holds `count` NUL-terminated terms back to back
+ *  (`terms_len` bytes in total).  positions[i] == 0 means add_term(term, 1),
+ *  otherwise add_posting(term, positions[i], 1).  Empty terms are skipped.
+ *  Fails with InvalidArgumentError if the buffer does not hold exactly
+ *  `count` terms. */
+int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,
+                          const uint32_t *positions, size_t count, hx_error **err);
+int hx_document_add_value(hx_document *doc, uint32_t slot, const char *value, size_t len,
+                          hx_error **err);
+int hx_document_get_value(const hx_document *doc, uint32_t slot, char **value, size_t *len,
+                          hx_error **err);
+int hx_document_get_docid(const hx_document *doc, uint32_t *out, hx_error **err);
+/** Snapshot of the document's terms with wdf and positions. */
+hx_termlist *hx_document_termlist(const hx_document *doc, hx_error **err);
+
+size_t hx_termlist_size(const hx_termlist *tl);
+/** Term i (owned by the termlist, valid until hx_termlist_free). */
+const char *hx_termlist_term(const hx_termlist *tl, size_t i);
+uint32_t hx_termlist_wdf(const hx_termlist *tl, size_t i);
+/** Positions of term i (owned by the termlist); *count receives their number. */
+const uint32_t *hx_termlist_positions(const hx_termlist *tl, size_t i, size_t *count);
+void hx_termlist_free(hx_termlist *tl);
+
+/* ---------------------------------------------------------------- query */
+
+/* Operators for hx_query_combine (values equal Xapian::Query::op). */
+enum {
+    HX_OP_AND = 0,
+    HX_OP_OR = 1,
+    HX_OP_AND_NOT = 2,
+    HX_OP_XOR = 3,
+    HX_OP_AND_MAYBE = 4,
+    HX_OP_FILTER = 5,
+    HX_OP_NEAR = 6,
+    HX_OP_PHRASE = 7,
+    HX_OP_ELITE_SET = 10,
+    HX_OP_SYNONYM = 13,
+    HX_OP_MAX = 14
+};
+
+/** A term query; pos 0 means no position. */
+hx_query *hx_query_term(const char *term, uint32_t wqf, uint32_t pos, hx_error **err);
+/** Combines `count` subqueries with operator `op`.  `parameter` is the
+ *  window for PHRASE/NEAR (0 = number of subqueries) and the set size for
+ *  ELITE_SET (0 = default); ignored otherwise. */
+hx_query *hx_query_combine(int op, const hx_query *const *subqueries, size_t count,
+                           uint32_t parameter, hx_error **err);
+hx_query *hx_query_scale_weight(const hx_query *q, double factor, hx_error **err);
+hx_query *hx_query_value_range(uint32_t slot, const char *lo, size_t lo_len,
+                               const char *hi, size_t hi_len, hx_error **err);
+hx_query *hx_query_value_ge(uint32_t slot, const char *lo, size_t lo_len, hx_error **err);
+hx_query *hx_query_value_le(uint32_t slot, const char *hi, size_t hi_len, hx_error **err);
+hx_query *hx_query_match_all(hx_error **err);
+hx_query *hx_query_match_nothing(hx_error **err);
+/** Xapian's get_description() in a malloc'ed string. */
+char *hx_query_get_description(const hx_query *q, hx_error **err);
+void hx_query_free(hx_query *q);
+
+/* -------------------------------------------------------------- enquire */
+
+enum {
+    HX_DOCID_ASCENDING = 1,
+    HX_DOCID_DESCENDING = 0,
+    HX_DOCID_DONT_CARE = 2
+};
+
+hx_enquire *hx_enquire_new(const hx_database *db, hx_error **err);
+hx_enquire *hx_enquire_new_writable(const hx_writable_database *db, hx_error **err);
+void hx_enquire_free(hx_enquire *enq);
+int hx_enquire_set_query(hx_enquire *enq, const hx_query *q, hx_error **err);
+int hx_enquire_set_weighting_bm25(hx_enquire *enq, double k1, double k2, double k3, double b,
+                                  double min_normlen, hx_error **err);
+int hx_enquire_set_weighting_bool(hx_enquire *enq, hx_error **err);
+/** One of HX_DOCID_ASCENDING / HX_DOCID_DESCENDING / HX_DOCID_DONT_CARE. */
+int hx_enquire_set_docid_order(hx_enquire *enq, int order, hx_error **err);
+int hx_enquire_set_sort_by_relevance(hx_enquire *enq, hx_error **err);
+int hx_enquire_set_sort_by_value(hx_enquire *enq, uint32_t slot, int reverse, hx_error **err);
+int hx_enquire_set_sort_by_value_then_relevance(hx_enquire *enq, uint32_t slot, int reverse,
+                                                hx_error **err);
+int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, int reverse,
+                                                hx_error **err);
+hx_mset *hx_enquire_get_mset(hx_enquire *enq, uint32_t first, uint32_t maxitems,
+                             uint32_t check_at_least, hx_error **err);
+
+/* ----------------------------------------------------------------- mset */
+
+void hx_mset_free(hx_mset *mset);
+size_t hx_mset_size(const hx_mset *mset);
+int hx_mset_get_matches_estimated(const hx_mset *mset, uint32_t *out, hx_error **err);
+int hx_mset_get_matches_lower_bound(const hx_mset *mset, uint32_t *out, hx_error **err);
+int hx_mset_get_matches_upper_bound(const hx_mset *mset, uint32_t *out, hx_error **err);
+/** Copies the first hx_mset_size() items' fields into caller arrays (each
+ *  may be NULL to skip it). */
+int hx_mset_get_items(const hx_mset *mset, uint32_t *docids, double *weights, uint32_t *ranks,
+                      int32_t *percents, hx_error **err);
+int hx_mset_get_docid(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err);
+int hx_mset_get_weight(const hx_mset *mset, size_t i, double *out, hx_error **err);
+int hx_mset_get_rank(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err);
+int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **err);
+/** Document data of item i in a malloc'ed buffer. */
+int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CXAPIAN_H */
