@@ -1,0 +1,299 @@
+import Foundation
+
+/// Where an input record came from, for messages.
+public struct InputLocation: Sendable, Equatable, CustomStringConvertible {
+    /// The file path as given or found.
+    public var file: String
+    /// The 1-based line number, when the problem is on one line.
+    public var line: Int?
+    /// The 0-based byte offset in the file, when known.
+    public var byteOffset: Int?
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if let byteOffset { text += " (byte \(byteOffset))" }
+        return text
+    }
+}
+
+/// A record or file that could not be read; the rest of the input is still indexed.
+public struct InputProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where the problem is.
+    public var location: InputLocation
+    /// What is wrong.
+    public var message: String
+
+    public var description: String { "\(location): \(message)" }
+}
+
+/// One input file and its size.
+public struct InputFile: Sendable, Equatable {
+    /// The file's path.
+    public var path: String
+    /// The path relative to the folder it was found in (or its name when given directly);
+    /// text files take it as their document id.
+    public var relativePath: String
+    /// Size in bytes.
+    public var size: Int
+    /// The format, from the extension.
+    public var format: Format
+
+    /// The input formats.
+    public enum Format: Sendable, Equatable {
+        /// JSON Lines, one report per line.
+        case jsonLines
+        /// One JSON report or an array of reports.
+        case json
+        /// Plain text: one report, one segment per paragraph.
+        case text
+    }
+}
+
+/// Reads reports from JSON Lines, JSON and plain-text files.
+public struct CorpusReader: Sendable {
+    /// Files larger than this are refused, naming the file.
+    public var maximumFileSize: Int
+
+    /// Creates a reader.
+    public init(maximumFileSize: Int = 1 << 30) {
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// The input files under `paths` (files, or folders searched recursively), sorted by path,
+    /// and a problem for each path that does not exist or has an unsupported type.
+    /// Hidden files and folders are skipped.
+    public func files(in paths: [String]) -> (files: [InputFile], problems: [InputProblem]) {
+        var files: [InputFile] = []
+        var problems: [InputProblem] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append(InputProblem(location: InputLocation(file: path), message: "no such file or folder"))
+                continue
+            }
+            if isDirectory.boolValue {
+                let children = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
+                for child in children where !child.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                    let full = (path as NSString).appendingPathComponent(child)
+                    var childIsDirectory: ObjCBool = false
+                    guard manager.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue
+                    else { continue }
+                    add(full, relative: child, to: &files, problems: &problems)
+                }
+            } else {
+                add(path, relative: (path as NSString).lastPathComponent, to: &files, problems: &problems)
+            }
+        }
+        return (files, problems)
+    }
+
+    private func add(_ path: String, relative: String, to files: inout [InputFile], problems: inout [InputProblem]) {
+        let format: InputFile.Format
+        switch (path as NSString).pathExtension.lowercased() {
+        case "jsonl", "ndjson": format = .jsonLines
+        case "json": format = .json
+        case "txt", "text": format = .text
+        default:
+            problems.append(InputProblem(location: InputLocation(file: path),
+                                         message: "skipped: not a .jsonl, .json or .txt file"))
+            return
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        files.append(InputFile(path: path, relativePath: relative, size: size, format: format))
+    }
+
+    /// Reads `file`, calling `body` with each report and with a problem for each record or file that
+    /// cannot be indexed (which is then skipped). `body` returns false to stop reading.
+    public func read(_ file: InputFile, _ body: (ReadItem) -> Bool) {
+        let location = InputLocation(file: file.path)
+        guard file.size <= maximumFileSize else {
+            _ = body(.problem(InputProblem(location: location,
+                                           message: "the file is \(file.size) bytes; the limit is \(maximumFileSize)")))
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            _ = body(.problem(InputProblem(location: location, message: "cannot read the file (permissions?)")))
+            return
+        }
+        let bytes = [UInt8](data)
+        guard !bytes.isEmpty else {
+            _ = body(.problem(InputProblem(location: location, message: "the file is empty; nothing to index")))
+            return
+        }
+        switch file.format {
+        case .jsonLines:
+            readJSONLines(bytes, file: file.path, body)
+        case .json:
+            if let text = validatedText(bytes, file: file.path, body) {
+                for item in decodeJSON(text, location: location, allowArray: true) where !body(item) { return }
+            }
+        case .text:
+            if let text = validatedText(bytes, file: file.path, body) {
+                let report = CorpusReader.report(fromText: text, id: file.relativePath)
+                if report.body.isEmpty {
+                    _ = body(.problem(InputProblem(location: location,
+                                                   message: "the file holds only whitespace; nothing to index")))
+                } else {
+                    _ = body(CorpusReader.validated(report, location: location))
+                }
+            }
+        }
+    }
+
+    /// A text file as one report: id from its path, title from its first line, one paragraph
+    /// (lines up to a blank line) per segment. Line breaks inside a paragraph are joined.
+    public static func report(fromText text: String, id: String) -> Report {
+        var paragraphs: [String] = []
+        var current: [Substring] = []
+        func closeParagraph() {
+            if !current.isEmpty { paragraphs.append(joinLines(current)) }
+            current = []
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { closeParagraph() } else { current.append(Substring(trimmed)) }
+        }
+        closeParagraph()
+        let title = paragraphs.first.map { String($0.prefix(200)) } ?? id
+        return Report(id: id, title: title, body: paragraphs.joined(separator: "\n"))
+    }
+
+    /// Joins wrapped lines: nothing between two CJK characters, a space otherwise.
+    static func joinLines(_ lines: [Substring]) -> String {
+        var result = ""
+        for line in lines {
+            if let last = result.unicodeScalars.last, let first = line.unicodeScalars.first,
+               !(CharacterClass.isCJK(last.value) && CharacterClass.isCJK(first.value)) {
+                result += " "
+            }
+            result += line
+        }
+        return result
+    }
+
+    /// One report per non-empty line; a bad line is reported with its number and skipped.
+    private func readJSONLines(_ bytes: [UInt8], file: String, _ body: (ReadItem) -> Bool) {
+        var lineStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var lineNumber = 1
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            let line = bytes[lineStart..<lineEnd]
+            if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                let location = InputLocation(file: file, line: lineNumber)
+                if let invalid = CorpusReader.firstInvalidUTF8Offset(line) {
+                    let problem = InputProblem(location: InputLocation(file: file, line: lineNumber, byteOffset: lineStart + invalid),
+                                               message: "invalid UTF-8; the line is skipped")
+                    if !body(.problem(problem)) { return }
+                } else {
+                    for item in decodeJSON(String(decoding: line, as: UTF8.self), location: location, allowArray: false)
+                    where !body(item) { return }
+                }
+            }
+            lineStart = lineEnd + 1
+            lineNumber += 1
+        }
+    }
+
+    /// The text of a whole file, or nil after reporting where its UTF-8 is invalid.
+    private func validatedText(_ bytes: [UInt8], file: String, _ body: (ReadItem) -> Bool) -> String? {
+        if let offset = CorpusReader.firstInvalidUTF8Offset(bytes[...]) {
+            let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            _ = body(.problem(InputProblem(location: InputLocation(file: file, line: line, byteOffset: offset),
+                                           message: "invalid UTF-8 (is this a binary file?); the file is skipped")))
+            return nil
+        }
+        if let offset = bytes.firstIndex(of: 0) {
+            let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            _ = body(.problem(InputProblem(location: InputLocation(file: file, line: line, byteOffset: offset),
+                                           message: "contains a NUL byte (is this a binary file?); the file is skipped")))
+            return nil
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text
+    }
+
+    /// Decodes one report, or, when `allowArray`, an array of reports.
+    func decodeJSON(_ text: String, location: InputLocation, allowArray: Bool) -> [ReadItem] {
+        let data = Data(text.utf8)
+        let decoder = JSONDecoder()
+        let isArray = text.first(where: { !$0.isWhitespace }) == "["
+        do {
+            if allowArray && isArray {
+                return try decoder.decode([Report].self, from: data).map { CorpusReader.validated($0, location: location) }
+            }
+            return [CorpusReader.validated(try decoder.decode(Report.self, from: data), location: location)]
+        } catch {
+            return [.problem(InputProblem(location: location, message: CorpusReader.describe(error)))]
+        }
+    }
+
+    /// The report, or a problem naming what is wrong with it.
+    static func validated(_ report: Report, location: InputLocation) -> ReadItem {
+        let problems = report.problems()
+        guard problems.isEmpty else {
+            let id = report.id.isEmpty ? "" : " \"\(report.id.prefix(80))\""
+            return .problem(InputProblem(location: location,
+                                         message: "record\(id) skipped: " + problems.joined(separator: "; ")))
+        }
+        return .report(report, location)
+    }
+
+    /// A one-line explanation of a JSON decoding error.
+    public static func describe(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "malformed JSON: \(error.localizedDescription)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the record" : "\"" + keys.joined(separator: ".") + "\""
+        }
+        switch error {
+        case .keyNotFound(let key, _):
+            return "malformed record: the required field \"\(key.stringValue)\" is missing"
+        case .typeMismatch(let type, let context):
+            return "malformed record: \(path(context)) must be \(describe(type))"
+        case .valueNotFound(let type, let context):
+            return "malformed record: \(path(context)) must be \(describe(type)), not null"
+        case .dataCorrupted(let context):
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return "malformed JSON: " + (underlying ?? context.debugDescription)
+        @unknown default:
+            return "malformed JSON"
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is [String].Type: return "an array of strings"
+        case is [Any].Type: return "an array"
+        default: return "an object with \"id\", \"title\" and \"body\""
+        }
+    }
+
+    /// The offset of the first byte that is not valid UTF-8, relative to the slice start, or nil.
+    static func firstInvalidUTF8Offset(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+            case .emptyInput:
+                return nil
+            case .error:
+                return offset
+            }
+        }
+    }
+}
+
+/// What a ``CorpusReader`` reads: a report, or a problem with a record or file.
+public enum ReadItem: Sendable, Equatable {
+    /// A valid report and where it was read.
+    case report(Report, InputLocation)
+    /// A record or file that is skipped, and why.
+    case problem(InputProblem)
+}

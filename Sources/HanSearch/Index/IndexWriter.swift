@@ -1,0 +1,113 @@
+import Foundation
+import Xapian
+
+/// Writes reports into an index: one Xapian document per segment (see ``Schema``).
+///
+/// Re-adding a report replaces it: its segments are replaced by their unique id terms, and segments
+/// that the new version no longer has are deleted. Nothing is visible to readers until ``commit()``,
+/// and a commit is atomic, so an interrupted run leaves the index at its last commit.
+/// Not thread-safe: use one writer from one task.
+public final class IndexWriter {
+    /// The index folder.
+    public let path: String
+    /// How bodies are cut into segments.
+    public let segmenter: Segmenter
+    let database: WritableDatabase
+    private let encoder: JSONEncoder
+    /// Reports added or deleted since the last commit.
+    public private(set) var pendingChanges = 0
+
+    /// Opens the index at `path` for writing, creating it if needed.
+    ///
+    /// Throws ``HanSearchError/indexLocked(path:)`` when another process writes to it, and
+    /// ``HanSearchError/analyzerMismatch(path:found:expected:)`` when it was built by another analyzer.
+    public init(path: String, segmenter: Segmenter = Segmenter()) throws(HanSearchError) {
+        self.path = path
+        self.segmenter = segmenter
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw .engine(action: "creating \(path)",
+                          XapianError(type: "DatabaseCreateError", message: error.localizedDescription))
+        }
+        database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
+            let database = try WritableDatabase(path: path, mode: .createOrOpen)
+            let found = try database.metadata(Schema.analyzerVersionKey)
+            let count = try database.documentCount()
+            if found.isEmpty && count == 0 {
+                try database.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+            } else if found != Schema.analyzerVersion {
+                throw HanSearchError.analyzerMismatch(path: path, found: found, expected: Schema.analyzerVersion)
+            }
+            return database
+        }
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    /// Adds or replaces `report`. Returns the number of segments it was cut into.
+    @discardableResult
+    public func add(_ report: Report) throws(HanSearchError) -> Int {
+        let segments = segmenter.segments(of: report)
+        let documents = segments.map(makeDocument)
+        try HanSearchError.catching(path: path, action: "indexing \(report.id)") {
+            let previous = try database.postings(Schema.documentTerm(report.id))
+            var kept = Set<UInt32>()
+            for (segment, document) in zip(segments, documents) {
+                kept.insert(try database.replaceDocument(uniqueTerm: Schema.segmentTerm(segment.id), with: document))
+            }
+            for docid in previous where !kept.contains(docid) {
+                try database.deleteDocument(docid)
+            }
+        }
+        pendingChanges += 1
+        return segments.count
+    }
+
+    /// Deletes the document `id` and all its segments. Returns how many segments were removed.
+    @discardableResult
+    public func delete(documentID id: String) throws(HanSearchError) -> Int {
+        let term = Schema.documentTerm(id)
+        let count = try HanSearchError.catching(path: path, action: "deleting \(id)") {
+            let count = try database.termFrequency(term)
+            if count > 0 { try database.deleteDocuments(term: term) }
+            return count
+        }
+        if count > 0 { pendingChanges += 1 }
+        return count
+    }
+
+    /// Makes every change since the last commit durable and visible to readers, atomically.
+    public func commit() throws(HanSearchError) {
+        try HanSearchError.catching(path: path, action: "committing") {
+            let now = ISO8601DateFormatter().string(from: Date())
+            try database.setMetadata(now, forKey: Schema.lastCommitKey)
+            try database.commit()
+        }
+        pendingChanges = 0
+    }
+
+    /// Closes the index, discarding uncommitted changes.
+    public func close() throws(HanSearchError) {
+        try HanSearchError.catching(path: path, action: "closing") { try database.close() }
+    }
+
+    /// The Xapian document for one segment: its JSON, text and title terms, id terms and date.
+    func makeDocument(_ segment: Segment) -> Document {
+        let document = Document()
+        document.data = Array((try? encoder.encode(segment)) ?? Data())
+        var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
+        Tokenizer.forEachToken(in: segment.text) { token in
+            batch.append(token.term, position: token.isPositional ? token.position + Schema.positionOffset : 0)
+        }
+        Tokenizer.forEachToken(in: segment.title) { token in
+            batch.append(Schema.titlePrefix + token.term,
+                         position: token.isPositional ? token.position + Schema.positionOffset : 0)
+        }
+        document.addTerms(batch)
+        document.addBooleanTerm(Schema.segmentTerm(segment.id))
+        document.addBooleanTerm(Schema.documentTerm(segment.doc))
+        if let date = segment.date { document.setValue(date, slot: Schema.dateSlot) }
+        return document
+    }
+}

@@ -1,0 +1,39 @@
+/// How HanSearch lays out a segment in a Xapian document.
+///
+/// - document data: the segment as JSON (``Segment``);
+/// - text terms, unprefixed: the tokenizer's output for the segment text;
+/// - title terms under ``titlePrefix``, positioned separately;
+/// - ``segmentIDPrefix`` + segment id: the unique id term (`replace_document` finds the segment again);
+/// - ``documentIDPrefix`` + document id: a boolean term that finds all segments of a document;
+/// - value slot ``dateSlot``: the date `YYYY-MM-DD`, for range filters and sorting.
+public enum Schema {
+    /// Prefix of title terms.
+    public static let titlePrefix = "T"
+    /// Prefix of the unique segment id term.
+    public static let segmentIDPrefix = "Q"
+    /// Prefix of the document id term shared by all segments of a document.
+    public static let documentIDPrefix = "D"
+    /// Value slot holding the date.
+    public static let dateSlot: UInt32 = 0
+    /// Metadata key holding the analyzer version the index was built with.
+    public static let analyzerVersionKey = "hansearch.analyzer"
+    /// Metadata key holding the time of the last commit (ISO 8601).
+    public static let lastCommitKey = "hansearch.last-commit"
+
+    /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
+    /// version must be rebuilt, since queries would be analyzed differently from the documents.
+    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-1"
+
+    /// Added to every token position when indexing, so that stored positions start at 2.
+    ///
+    /// Xapian 1.4's glass backend treats a term that a document holds without any position as if it
+    /// stood at position 0 when it checks a phrase. Our interior unigrams are positionless, so with
+    /// positions starting at 1 the phrase `年 2021` would match a segment that begins with `2021` and
+    /// holds 年 only inside a run. Starting at 2 leaves position 1 empty, and no phrase can use position 0.
+    public static let positionOffset: UInt32 = 1
+
+    /// Unprefixed terms that start with an uppercase ASCII letter would clash with prefixes; the
+    /// tokenizer lowercases everything, so none exist.
+    static func segmentTerm(_ id: String) -> String { segmentIDPrefix + id }
+    static func documentTerm(_ id: String) -> String { documentIDPrefix + id }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Xapian
+
+/// How search results are ordered.
+public enum ResultOrder: String, Sendable, Codable, CaseIterable {
+    /// Best BM25 score first; ties in index order.
+    case relevance
+    /// Newest date first; ties by score.
+    case date
+}
+
+/// What to search for, besides the query text.
+public struct SearchOptions: Sendable, Equatable {
+    /// How many hits to return.
+    public var limit: Int
+    /// How many hits to skip (paging through all matches in a stable order).
+    public var offset: Int
+    /// Only segments of this document.
+    public var document: String?
+    /// Only documents dated on or after this day (`YYYY-MM-DD`).
+    public var from: String?
+    /// Only documents dated on or before this day (`YYYY-MM-DD`).
+    public var to: String?
+    /// The order of hits.
+    public var sort: ResultOrder
+    /// Snippet length in characters.
+    public var snippetLength: Int
+
+    /// Creates search options; the defaults return the ten best hits.
+    public init(limit: Int = 10, offset: Int = 0, document: String? = nil, from: String? = nil,
+                to: String? = nil, sort: ResultOrder = .relevance, snippetLength: Int = 120) {
+        self.limit = limit
+        self.offset = offset
+        self.document = document
+        self.from = from
+        self.to = to
+        self.sort = sort
+        self.snippetLength = snippetLength
+    }
+}
+
+/// One matching segment.
+public struct SearchHit: Codable, Sendable, Equatable {
+    /// The segment id.
+    public var id: String
+    /// The document id.
+    public var doc: String
+    /// The document title.
+    public var title: String
+    /// The BM25 score.
+    public var score: Double
+    /// A window of the text around the matches, as HTML: text escaped, matches in `<mark>`.
+    public var snippet: String
+    /// The segment's whole text.
+    public var text: String
+}
+
+/// The answer to a search.
+public struct SearchResults: Codable, Sendable, Equatable {
+    /// The query as given.
+    public var query: String
+    /// The exact number of matching segments.
+    public var total: Int
+    /// The requested page of hits.
+    public var hits: [SearchHit]
+}
+
+/// A read-only view of an index that answers searches. Not thread-safe: one per task.
+public final class SearchIndex {
+    /// The index folder.
+    public let path: String
+    let database: Database
+    /// The query parser used by ``search(_:options:)``.
+    public var parser = QueryParser()
+    /// How much more a match in the title weighs than a match in the text.
+    public var titleWeight = 2.0
+
+    /// Opens the index at `path` for reading and checks its analyzer version.
+    public init(path: String) throws(HanSearchError) {
+        self.path = path
+        let database = try HanSearchError.catching(path: path, action: "opening the index") {
+            try Database(path: path)
+        }
+        self.database = database
+        let (found, count) = try HanSearchError.catching(path: path, action: "reading the index metadata") {
+            (try database.metadata(Schema.analyzerVersionKey), try database.documentCount())
+        }
+        if found != Schema.analyzerVersion && !(found.isEmpty && count == 0) {
+            throw .analyzerMismatch(path: path, found: found, expected: Schema.analyzerVersion)
+        }
+    }
+
+    /// Moves to the latest commit. Returns whether anything changed.
+    @discardableResult
+    public func reopen() throws(HanSearchError) -> Bool {
+        try HanSearchError.catching(path: path, action: "reopening the index") { try database.reopen() }
+    }
+
+    /// Searches `query`. Throws ``QuerySyntaxError`` for a query that does not parse.
+    public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
+        let parsed = try parser.parse(query)
+        return try search(parsed, text: query, options: options)
+    }
+
+    /// Searches an already parsed query.
+    public func search(_ parsed: ParsedQuery, text: String, options: SearchOptions) throws(HanSearchError) -> SearchResults {
+        let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
+            filtered(try matcher(for: parsed), options: options)
+        }
+        let highlightPatterns = parsed.required.flatMap { $0 }.filter { $0.field == .text }.flatMap(\.patterns)
+        return try withRetryOnModification {
+            let enquire = Enquire(database: database)
+            enquire.setQuery(xapianQuery)
+            enquire.setDocidOrder(.ascending)
+            if options.sort == .date {
+                enquire.setSort(.valueThenRelevance(slot: Schema.dateSlot, descending: true))
+            }
+            let matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
+                                           checkAtLeast: try database.documentCount())
+            let decoder = JSONDecoder()
+            let hits = try matches.map { match -> SearchHit in
+                let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
+                let snippet = Highlighter.snippet(of: segment.text, patterns: highlightPatterns,
+                                                  length: options.snippetLength)
+                return SearchHit(id: segment.id, doc: segment.doc, title: segment.title, score: match.weight,
+                                 snippet: snippet.html, text: segment.text)
+            }
+            return SearchResults(query: text, total: matches.matchesEstimated, hits: hits)
+        }
+    }
+
+    /// The segments of document `id` in reading order; empty when the index does not hold it.
+    public func segments(ofDocument id: String) throws(HanSearchError) -> [Segment] {
+        try withRetryOnModification {
+            let decoder = JSONDecoder()
+            return try database.postings(Schema.documentTerm(id)).map { docid in
+                try decoder.decode(Segment.self, from: Data(try database.document(docid).data))
+            }.sorted { $0.ordinal < $1.ordinal }
+        }
+    }
+
+    /// The Xapian query that matches `parsed` (without filters).
+    func matcher(for parsed: ParsedQuery) throws -> Query {
+        let groups = try parsed.required.map { group in
+            group.count == 1 ? try weighted(group[0]) : Query.or(try group.map(weighted))
+        }
+        let positive = groups.count == 1 ? groups[0] : Query.and(groups)
+        guard !parsed.excluded.isEmpty else { return positive }
+        return .andNot(positive, .or(try parsed.excluded.map { try matcher(for: $0, prefix: prefix(of: $0.field)) }))
+    }
+
+    /// A text part matches in the text only; a match of the same words in the title adds weight.
+    func weighted(_ part: QueryPart) throws -> Query {
+        let inField = try matcher(for: part, prefix: prefix(of: part.field))
+        guard part.field == .text else { return inField }
+        return .andMaybe(inField, try matcher(for: part, prefix: Schema.titlePrefix).scaled(by: titleWeight))
+    }
+
+    func prefix(of field: QueryField) -> String {
+        field == .title ? Schema.titlePrefix : ""
+    }
+
+    /// All patterns of `part` ANDed; a pattern of several terms is an exact phrase.
+    func matcher(for part: QueryPart, prefix: String) throws -> Query {
+        let phrases = try part.patterns.map { pattern -> Query in
+            let terms = pattern.terms.map { Query.term(prefix + $0) }
+            return terms.count == 1 ? terms[0] : try Query.phrase(terms, window: terms.count)
+        }
+        return phrases.count == 1 ? phrases[0] : .and(phrases)
+    }
+
+    func filtered(_ query: Query, options: SearchOptions) -> Query {
+        var query = query
+        if let document = options.document {
+            query = .filter(query, by: .term(Schema.documentTerm(document)))
+        }
+        if options.from != nil || options.to != nil {
+            query = .filter(query, by: .valueRange(slot: Schema.dateSlot, from: options.from ?? "0000-00-00",
+                                                    to: options.to ?? "9999-99-99"))
+        }
+        return query
+    }
+
+    /// Runs `body`, reopening and retrying when a concurrent commit invalidated what it was reading.
+    func withRetryOnModification<T>(_ body: () throws -> T) throws(HanSearchError) -> T {
+        var attempts = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as XapianError where error.isModified && attempts < 5 {
+                attempts += 1
+                _ = try? database.reopen()
+            } catch {
+                return try HanSearchError.catching(path: path, action: "searching") { throw error }
+            }
+        }
+    }
+}

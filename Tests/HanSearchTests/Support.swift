@@ -1,0 +1,57 @@
+import Foundation
+@testable import HanSearch
+
+/// Test helpers: temporary indexes and paths of the repository's files.
+enum TestSupport {
+    /// The repository root (two folders above this file's folder).
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The development corpus, from `../shared/corpus/dev.jsonl` beside the repository
+    /// (or `HANSEARCH_DEV_CORPUS`).
+    static var devCorpusPath: String {
+        if let path = ProcessInfo.processInfo.environment["HANSEARCH_DEV_CORPUS"] { return path }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/dev.jsonl").path
+    }
+
+    /// A new empty folder under the temporary directory.
+    static func temporaryFolder(_ name: String = "index") -> String {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hansearch-tests-\(UUID().uuidString)")
+            .appendingPathComponent(name)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return url.path
+    }
+
+    /// Writes `reports` into a new index and returns its path.
+    static func index(_ reports: [Report]) throws -> String {
+        let path = temporaryFolder()
+        let writer = try IndexWriter(path: path)
+        for report in reports { try writer.add(report) }
+        try writer.commit()
+        return path
+    }
+
+    /// Reads every report of a JSON Lines file, failing on any problem.
+    static func reports(inJSONLines path: String) throws -> [Report] {
+        var reports: [Report] = []
+        var problems: [InputProblem] = []
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        CorpusReader().read(InputFile(path: path, relativePath: path, size: size, format: .jsonLines)) { item in
+            switch item {
+            case .report(let report, _): reports.append(report)
+            case .problem(let problem): problems.append(problem)
+            }
+            return true
+        }
+        if let problem = problems.first { throw problem }
+        return reports
+    }
+
+    /// Every segment id matching `query`, paging through all results.
+    static func allMatches(_ query: String, in index: SearchIndex) throws -> Set<String> {
+        let results = try index.search(query, options: SearchOptions(limit: 100_000, snippetLength: 10))
+        precondition(results.total == results.hits.count, "total must equal the number of hits when all are fetched")
+        return Set(results.hits.map(\.id))
+    }
+}
