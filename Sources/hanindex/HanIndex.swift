@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import HanSearch
+
+@main
+struct HanIndex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hanindex",
+        abstract: "Index Chinese articles and reports, and search them exactly.",
+        discussion: """
+            Reports come from JSON Lines files (one {"id", "title", "body", "date"?, "source"?, "authors"?} \
+            per line) and plain .txt files in corpus/ by default; the index lives in index/ by default.
+            A Chinese query finds exactly the segments that contain it.
+            """,
+        subcommands: [IndexCommand.self, SearchCommand.self, StatsCommand.self]
+    )
+}
+
+/// The `--index DIR` option shared by every subcommand.
+struct IndexLocation: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The index folder.", valueName: "DIR"))
+    var index = "index"
+}
+
+/// Exits with a message on stderr.
+func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+    FileHandle.standardError.write(Data("hanindex: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+/// Writes one line to stderr.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// `12.3 MB`
+func megabytes(_ bytes: Int) -> String {
+    String(format: "%.1f MB", Double(bytes) / 1_000_000)
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import HanSearch
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index files and folders (JSON Lines, JSON, plain text).",
+        discussion: """
+            Re-running replaces documents by id: no duplicates, and no stale segments when a document \
+            gets shorter. Changes are committed in batches; an interrupted run leaves the index at its \
+            last commit, and running the same command again completes it.
+            A bad record (malformed JSON, invalid UTF-8, a missing field) is reported with its file and \
+            line and skipped; the rest is indexed, and the exit status is 2.
+            """
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Argument(help: ArgumentHelp("Files or folders to index.", valueName: "PATH"))
+    var paths: [String] = ["corpus"]
+
+    @Option(help: "Reports per commit.")
+    var batchSize = 2_000
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() throws {
+        let reader = CorpusReader()
+        let (files, missing) = reader.files(in: paths)
+        var problems = missing.count
+        for problem in missing { note("hanindex: \(problem)") }
+        let writer: IndexWriter
+        do {
+            writer = try IndexWriter(path: location.index)
+        } catch {
+            throw fail("\(error)")
+        }
+        var progress = Progress(totalBytes: files.reduce(0) { $0 + $1.size })
+        var failure: Error?
+        for file in files {
+            reader.read(file) { item in
+                switch item {
+                case .problem(let problem):
+                    problems += 1
+                    progress.clearLine()
+                    note("hanindex: \(problem)")
+                case .report(let report, _):
+                    do {
+                        progress.segments += try writer.add(report)
+                        progress.documents += 1
+                        if writer.pendingChanges >= batchSize { try writer.commit() }
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                }
+                progress.update(bytes: item.sourceBytes)
+                return true
+            }
+            if failure != nil { break }
+            progress.finishFile(file)
+        }
+        if let failure {
+            progress.clearLine()
+            throw fail("\(failure) — the index keeps its last commit; run the same command again to resume")
+        }
+        do {
+            try writer.commit()
+        } catch {
+            throw fail("\(error)")
+        }
+        progress.clearLine()
+        print(progress.summary(files: files.count, problems: problems, index: location.index))
+        if problems > 0 { throw ExitCode(2) }
+    }
+}
+
+extension ReadItem {
+    /// Roughly how many input bytes the item stands for, for throughput figures.
+    var sourceBytes: Int {
+        switch self {
+        case .report(let report, _): return report.body.utf8.count + report.title.utf8.count + report.id.utf8.count
+        case .problem: return 0
+        }
+    }
+}
+
+/// The progress line (on a terminal) and the summary line.
+struct Progress {
+    let totalBytes: Int
+    let start = Date()
+    var documents = 0
+    var segments = 0
+    private var bytesInFinishedFiles = 0
+    private var bytesInCurrentFile = 0
+    private var lastDraw = Date.distantPast
+    private let onTerminal = isatty(STDERR_FILENO) == 1
+
+    init(totalBytes: Int) {
+        self.totalBytes = totalBytes
+    }
+
+    var bytesDone: Int { bytesInFinishedFiles + bytesInCurrentFile }
+
+    mutating func update(bytes: Int) {
+        bytesInCurrentFile += bytes
+        guard onTerminal, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = Double(bytesDone) / max(elapsed, 0.001)
+        let remaining = rate > 0 ? Double(max(totalBytes - bytesDone, 0)) / rate : 0
+        let line = String(format: "\r%d documents, %@ of %@, %.2f MB/s, ETA %d:%02d ",
+                          documents, megabytes(bytesDone), megabytes(totalBytes), rate / 1_000_000,
+                          Int(remaining) / 60, Int(remaining) % 60)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    mutating func finishFile(_ file: InputFile) {
+        bytesInFinishedFiles += file.size
+        bytesInCurrentFile = 0
+    }
+
+    func clearLine() {
+        if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    func summary(files: Int, problems: Int, index: String) -> String {
+        let elapsed = Date().timeIntervalSince(start)
+        return String(format: "indexed %d documents (%d segments) from %d files, %@ in %.1f s (%.2f MB/s)%@ into %@",
+                      documents, segments, files, megabytes(bytesDone), elapsed,
+                      Double(bytesDone) / max(elapsed, 0.001) / 1_000_000,
+                      problems > 0 ? "; \(problems) skipped (see above)" : "", index)
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import HanSearch
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the index.",
+        discussion: """
+            Query language: parts separated by spaces must all match; a Chinese part matches exactly \
+            that substring; "quoted text" is one exact phrase; A OR B; -part excludes; title:part \
+            searches titles. A query that starts with - goes after --, e.g. hanindex search -- -宁波 科技.
+            --json prints {"query", "total", "hits": [{"id", "doc", "title", "score", "snippet", "text"}]}; \
+            total is the exact number of matching segments; snippet is HTML with matches in <mark>.
+            """
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(help: "How many hits to show.")
+    var limit = 10
+
+    @Option(help: "How many hits to skip.")
+    var offset = 0
+
+    @Option(help: "Only segments of this document id.")
+    var doc: String?
+
+    @Option(help: ArgumentHelp("Only documents dated on or after this day.", valueName: "YYYY-MM-DD"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Only documents dated on or before this day.", valueName: "YYYY-MM-DD"))
+    var to: String?
+
+    @Option(help: "relevance or date (newest first).")
+    var sort: ResultOrder = .relevance
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Argument(help: "The query (several words are joined by spaces; put -- before a query that starts with -).")
+    var query: [String] = []
+
+    func validate() throws {
+        guard limit >= 0, limit <= 1_000_000 else { throw ValidationError("--limit must be between 0 and 1000000") }
+        guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+        for (name, date) in [("--from", from), ("--to", to)] {
+            if let date, !Report.isValidDate(date) { throw ValidationError("\(name) must be a date written YYYY-MM-DD") }
+        }
+        guard !queryText.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("give a query, e.g. hanindex search 科技服务业 (a query that starts with -, such as -宁波 科技, goes after --: hanindex search -- -宁波 科技)")
+        }
+    }
+
+    var queryText: String { query.joined(separator: " ") }
+
+    func run() throws {
+        let index: SearchIndex
+        do {
+            index = try SearchIndex(path: location.index)
+        } catch {
+            throw fail("\(error)")
+        }
+        let options = SearchOptions(limit: limit, offset: offset, document: doc, from: from, to: to, sort: sort)
+        let results: SearchResults
+        do {
+            results = try index.search(queryText, options: options)
+        } catch let error as QuerySyntaxError {
+            throw fail("bad query: \(error)", code: 2)
+        } catch {
+            throw fail("\(error)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        } else {
+            printHuman(results)
+        }
+    }
+
+    func printHuman(_ results: SearchResults) {
+        let colour = isatty(STDOUT_FILENO) == 1
+        guard results.total > 0 else {
+            print("no matches for \(results.query)")
+            return
+        }
+        let shown = results.hits.isEmpty ? "none shown" :
+            "showing \(offset + 1)–\(offset + results.hits.count)"
+        print("\(results.total) matching segments for \(results.query) (\(shown))")
+        for (number, hit) in results.hits.enumerated() {
+            let heading = String(format: "%d. %.2f  %@", offset + number + 1, hit.score, hit.title)
+            print(colour ? "\u{1B}[1m\(heading)\u{1B}[0m  \u{1B}[2m\(hit.id)\u{1B}[0m" : "\(heading)  (\(hit.id))")
+            print("   " + terminalSnippet(hit.snippet, colour: colour))
+        }
+    }
+
+    /// Turns the HTML snippet into terminal text: highlights in ANSI reverse-yellow, or [brackets].
+    func terminalSnippet(_ html: String, colour: Bool) -> String {
+        html.replacingOccurrences(of: "<mark>", with: colour ? "\u{1B}[1;33m" : "[")
+            .replacingOccurrences(of: "</mark>", with: colour ? "\u{1B}[0m" : "]")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+extension ResultOrder: ExpressibleByArgument {}
