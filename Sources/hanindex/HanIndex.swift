@@ -12,7 +12,7 @@ struct HanIndex: ParsableCommand {
             per line) and plain .txt files in corpus/ by default; the index lives in index/ by default.
             A Chinese query finds exactly the segments that contain it.
             """,
-        subcommands: [IndexCommand.self, SearchCommand.self, StatsCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ParseCommand.self, StatsCommand.self]
     )
 }
 
@@ -36,4 +36,11 @@ func note(_ message: String) {
 /// `12.3 MB`
 func megabytes(_ bytes: Int) -> String {
     String(format: "%.1f MB", Double(bytes) / 1_000_000)
+}
+
+/// A JSON encoder for the CLI's output: sorted keys, slashes as they are.
+func jsonString(_ value: some Encodable, pretty: Bool = false) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -51,12 +51,24 @@ struct IndexCommand: ParsableCommand {
                     do {
                         progress.segments += try writer.add(report)
                         progress.documents += 1
-                        if writer.pendingChanges >= batchSize { try writer.commit() }
                     } catch {
                         failure = error
-                        return false
+                    }
+                case .page(let page, let fileID, _):
+                    do {
+                        try writer.add(page: page, fileID: fileID)
+                        progress.documents += page.articles.count
+                        progress.segments += page.articles.reduce(0) { $0 + $1.segments.count }
+                    } catch {
+                        failure = error
                     }
                 }
+                do {
+                    if failure == nil, writer.pendingChanges >= batchSize { try writer.commit() }
+                } catch {
+                    failure = error
+                }
+                if failure != nil { return false }
                 progress.update(bytes: item.sourceBytes)
                 return true
             }
@@ -83,6 +95,7 @@ extension ReadItem {
     var sourceBytes: Int {
         switch self {
         case .report(let report, _): return report.body.utf8.count + report.title.utf8.count + report.id.utf8.count
+        case .page(let page, _, _): return page.articles.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.text.utf8.count } }
         case .problem: return 0
         }
     }

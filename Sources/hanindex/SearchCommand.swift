@@ -10,8 +10,9 @@ struct SearchCommand: ParsableCommand {
             Query language: parts separated by spaces must all match; a Chinese part matches exactly \
             that substring; "quoted text" is one exact phrase; A OR B; -part excludes; title:part \
             searches titles. A query that starts with - goes after --, e.g. hanindex search -- -宁波 科技.
-            --json prints {"query", "total", "hits": [{"id", "doc", "title", "score", "snippet", "text"}]}; \
-            total is the exact number of matching segments; snippet is HTML with matches in <mark>.
+            --json prints {"query", "total", "hits": [{"id", "doc", "title", "score", "snippet", "text", \
+            "section"?, "kind"?, "date"?, "source"?}]}; total is the exact number of matching segments; \
+            snippet is HTML with matches in <mark>.
             """
     )
 
@@ -71,9 +72,7 @@ struct SearchCommand: ParsableCommand {
             throw fail("\(error)")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            print(try jsonString(results))
         } else {
             printHuman(results)
         }
@@ -89,7 +88,9 @@ struct SearchCommand: ParsableCommand {
             "showing \(offset + 1)–\(offset + results.hits.count)"
         print("\(results.total) matching segments for \(results.query) (\(shown))")
         for (number, hit) in results.hits.enumerated() {
-            let heading = String(format: "%d. %.2f  %@", offset + number + 1, hit.score, hit.title)
+            let place = [hit.title, hit.section, hit.kind.flatMap { $0 == .body ? nil : $0.rawValue }]
+                .compactMap { $0 }.joined(separator: " › ")
+            let heading = String(format: "%d. %.2f  %@", offset + number + 1, hit.score, place)
             print(colour ? "\u{1B}[1m\(heading)\u{1B}[0m  \u{1B}[2m\(hit.id)\u{1B}[0m" : "\(heading)  (\(hit.id))")
             print("   " + terminalSnippet(hit.snippet, colour: colour))
         }

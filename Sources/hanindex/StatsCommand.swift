@@ -21,9 +21,7 @@ struct StatsCommand: ParsableCommand {
             throw fail("\(error)")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+            print(try jsonString(stats))
             return
         }
         print("""

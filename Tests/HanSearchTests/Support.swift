@@ -41,6 +41,7 @@ enum TestSupport {
             switch item {
             case .report(let report, _): reports.append(report)
             case .problem(let problem): problems.append(problem)
+            case .page: problems.append(InputProblem(location: InputLocation(file: path), message: "unexpected page"))
             }
             return true
         }

@@ -32,12 +32,20 @@ public struct InputFile: Sendable, Equatable {
     /// The file's path.
     public var path: String
     /// The path relative to the folder it was found in (or its name when given directly);
-    /// text files take it as their document id.
+    /// the articles of a text file take it as the prefix of their document ids.
     public var relativePath: String
     /// Size in bytes.
     public var size: Int
     /// The format, from the extension.
     public var format: Format
+
+    /// Describes a file to read.
+    public init(path: String, relativePath: String, size: Int, format: Format) {
+        self.path = path
+        self.relativePath = relativePath
+        self.size = size
+        self.format = format
+    }
 
     /// The input formats.
     public enum Format: Sendable, Equatable {
@@ -45,7 +53,7 @@ public struct InputFile: Sendable, Equatable {
         case jsonLines
         /// One JSON report or an array of reports.
         case json
-        /// Plain text: one report, one segment per paragraph.
+        /// Plain text extracted from a newspaper page: articles found by ``PageParser``.
         case text
     }
 }
@@ -130,47 +138,18 @@ public struct CorpusReader: Sendable {
                 for item in decodeJSON(text, location: location, allowArray: true) where !body(item) { return }
             }
         case .text:
-            if let text = validatedText(bytes, file: file.path, body) {
-                let report = CorpusReader.report(fromText: text, id: file.relativePath)
-                if report.body.isEmpty {
-                    _ = body(.problem(InputProblem(location: location,
-                                                   message: "the file holds only whitespace; nothing to index")))
-                } else {
-                    _ = body(CorpusReader.validated(report, location: location))
-                }
+            guard let text = validatedText(bytes, file: file.path, body) else { return }
+            if let problem = Report.problems(forID: file.relativePath).first {
+                _ = body(.problem(InputProblem(location: location, message: "the file name as document id: \(problem)")))
+                return
+            }
+            let page = PageParser().parse(text)
+            if page.articles.isEmpty {
+                _ = body(.problem(InputProblem(location: location, message: "the file holds only whitespace; nothing to index")))
+            } else {
+                _ = body(.page(page, fileID: file.relativePath, location))
             }
         }
-    }
-
-    /// A text file as one report: id from its path, title from its first line, one paragraph
-    /// (lines up to a blank line) per segment. Line breaks inside a paragraph are joined.
-    public static func report(fromText text: String, id: String) -> Report {
-        var paragraphs: [String] = []
-        var current: [Substring] = []
-        func closeParagraph() {
-            if !current.isEmpty { paragraphs.append(joinLines(current)) }
-            current = []
-        }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { closeParagraph() } else { current.append(Substring(trimmed)) }
-        }
-        closeParagraph()
-        let title = paragraphs.first.map { String($0.prefix(200)) } ?? id
-        return Report(id: id, title: title, body: paragraphs.joined(separator: "\n"))
-    }
-
-    /// Joins wrapped lines: nothing between two CJK characters, a space otherwise.
-    static func joinLines(_ lines: [Substring]) -> String {
-        var result = ""
-        for line in lines {
-            if let last = result.unicodeScalars.last, let first = line.unicodeScalars.first,
-               !(CharacterClass.isCJK(last.value) && CharacterClass.isCJK(first.value)) {
-                result += " "
-            }
-            result += line
-        }
-        return result
     }
 
     /// One report per non-empty line; a bad line is reported with its number and skipped.
@@ -294,6 +273,8 @@ public struct CorpusReader: Sendable {
 public enum ReadItem: Sendable, Equatable {
     /// A valid report and where it was read.
     case report(Report, InputLocation)
+    /// A newspaper page read from a text file; `fileID` (the file's relative path) prefixes its article ids.
+    case page(Page, fileID: String, InputLocation)
     /// A record or file that is skipped, and why.
     case problem(InputProblem)
 }

@@ -48,10 +48,32 @@ public final class IndexWriter {
     /// Adds or replaces `report`. Returns the number of segments it was cut into.
     @discardableResult
     public func add(_ report: Report) throws(HanSearchError) -> Int {
-        let segments = segmenter.segments(of: report)
+        try replace(documentID: report.id, with: segmenter.segments(of: report))
+    }
+
+    /// Adds or replaces the articles of a newspaper page read from the file `fileID`: article `n` gets
+    /// the document id `<fileID>/<n>`, stable when the same file is indexed again. Articles that an
+    /// earlier version of the page had beyond the new count are deleted. Returns the article ids.
+    @discardableResult
+    public func add(page: Page, fileID: String) throws(HanSearchError) -> [String] {
+        var ids: [String] = []
+        for (number, article) in page.articles.enumerated() {
+            let id = PageParser.articleID(fileID: fileID, number: number + 1)
+            let title = article.title.isEmpty ? fileID : article.title
+            try replace(documentID: id, with: segmenter.segments(of: article, id: id, title: title))
+            ids.append(id)
+        }
+        var stale = page.articles.count + 1
+        while try delete(documentID: PageParser.articleID(fileID: fileID, number: stale)) > 0 { stale += 1 }
+        return ids
+    }
+
+    /// Replaces the segments of document `id` with `segments` (by their unique id terms) and deletes
+    /// the segments the document had beyond them. Returns the number of segments.
+    private func replace(documentID id: String, with segments: [Segment]) throws(HanSearchError) -> Int {
         let documents = segments.map(makeDocument)
-        try HanSearchError.catching(path: path, action: "indexing \(report.id)") {
-            let previous = try database.postings(Schema.documentTerm(report.id))
+        try HanSearchError.catching(path: path, action: "indexing \(id)") {
+            let previous = try database.postings(Schema.documentTerm(id))
             var kept = Set<UInt32>()
             for (segment, document) in zip(segments, documents) {
                 kept.insert(try database.replaceDocument(uniqueTerm: Schema.segmentTerm(segment.id), with: document))

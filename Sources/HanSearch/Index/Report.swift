@@ -34,14 +34,7 @@ public struct Report: Codable, Sendable, Equatable {
     /// Checks the fields that JSON decoding cannot: a usable id and a real calendar date.
     /// Returns a message for each problem found.
     public func problems() -> [String] {
-        var problems: [String] = []
-        if id.isEmpty {
-            problems.append("\"id\" is empty")
-        } else if id.utf8.count > Report.maximumIDLength {
-            problems.append("\"id\" is \(id.utf8.count) bytes long; the limit is \(Report.maximumIDLength)")
-        } else if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            problems.append("\"id\" contains a control character")
-        }
+        var problems = Report.problems(forID: id)
         if let date, !Report.isValidDate(date) {
             problems.append("\"date\" must be a calendar date written YYYY-MM-DD, not \"\(date)\"")
         }
@@ -49,6 +42,19 @@ public struct Report: Codable, Sendable, Equatable {
             problems.append("the text contains a NUL character")
         }
         return problems
+    }
+
+    /// What is wrong with `id` as a document id: empty, too long for a Xapian term, or holding
+    /// a control character.
+    public static func problems(forID id: String) -> [String] {
+        if id.isEmpty { return ["\"id\" is empty"] }
+        if id.utf8.count > maximumIDLength {
+            return ["\"id\" is \(id.utf8.count) bytes long; the limit is \(maximumIDLength)"]
+        }
+        if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return ["\"id\" contains a control character"]
+        }
+        return []
     }
 
     /// Whether `text` is a real date written `YYYY-MM-DD`.
@@ -79,6 +85,11 @@ public struct Segment: Codable, Sendable, Equatable {
     public var date: String?
     /// The document's authors, if any.
     public var authors: [String]?
+    /// The section heading the segment falls under (newspaper pages), if any.
+    public var section: String?
+    /// What the segment is on its page (body, caption, heading, credit, banner); nil for reports
+    /// read from JSON, whose segments are all body text.
+    public var kind: SegmentKind?
     /// The segment's number within its document, from 1, in reading order.
     public var ordinal: Int
     /// The segment's text as given (not normalized).
@@ -86,13 +97,16 @@ public struct Segment: Codable, Sendable, Equatable {
 
     /// Creates a segment.
     public init(id: String, doc: String, title: String, source: String? = nil, date: String? = nil,
-                authors: [String]? = nil, ordinal: Int, text: String) {
+                authors: [String]? = nil, section: String? = nil, kind: SegmentKind? = nil, ordinal: Int,
+                text: String) {
         self.id = id
         self.doc = doc
         self.title = title
         self.source = source
         self.date = date
         self.authors = authors
+        self.section = section
+        self.kind = kind
         self.ordinal = ordinal
         self.text = text
     }

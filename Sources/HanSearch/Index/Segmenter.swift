@@ -27,6 +27,22 @@ public struct Segmenter: Sendable {
         return segments
     }
 
+    /// The segments of one article of a newspaper page, numbered from 1 in reading order, each with
+    /// its kind and section. Long body paragraphs are split at sentence ends like report paragraphs.
+    public func segments(of article: Article, id: String, title: String) -> [Segment] {
+        var segments: [Segment] = []
+        for part in article.segments {
+            let pieces = part.kind == .body ? split(part.text) : [part.text]
+            for piece in pieces where !piece.isEmpty {
+                let ordinal = segments.count + 1
+                segments.append(Segment(id: "\(id)#\(ordinal)", doc: id, title: title,
+                                        authors: article.authors.isEmpty ? nil : article.authors,
+                                        section: part.section, kind: part.kind, ordinal: ordinal, text: piece))
+            }
+        }
+        return segments
+    }
+
     /// `paragraph` cut into pieces of at most ``maximumLength`` characters at sentence ends where possible.
     func split(_ paragraph: String) -> [String] {
         guard paragraph.count > maximumLength else { return [paragraph] }

@@ -49,6 +49,11 @@ public struct PageParser: Sendable {
     /// Creates a parser with the default settings.
     public init() {}
 
+    /// The document id of article `number` (from 1) of the page read from `fileID`.
+    public static func articleID(fileID: String, number: Int) -> String {
+        "\(fileID)/\(number)"
+    }
+
     /// Parses the extracted text of one page.
     public func parse(_ text: String) -> Page {
         let lines = PageSourceLine.lines(of: text)

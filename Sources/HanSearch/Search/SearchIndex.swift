@@ -45,8 +45,16 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var id: String
     /// The document id.
     public var doc: String
-    /// The document title.
+    /// The document (or article) title.
     public var title: String
+    /// The section heading the segment falls under, for newspaper articles.
+    public var section: String?
+    /// The segment's kind on its page (body, caption, heading, credit, banner), for newspaper articles.
+    public var kind: SegmentKind?
+    /// The document's date, `YYYY-MM-DD`, if known.
+    public var date: String?
+    /// The document's source, if known.
+    public var source: String?
     /// The BM25 score.
     public var score: Double
     /// A window of the text around the matches, as HTML: text escaped, matches in `<mark>`.
@@ -122,8 +130,9 @@ public final class SearchIndex {
                 let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
                 let snippet = Highlighter.snippet(of: segment.text, patterns: highlightPatterns,
                                                   length: options.snippetLength)
-                return SearchHit(id: segment.id, doc: segment.doc, title: segment.title, score: match.weight,
-                                 snippet: snippet.html, text: segment.text)
+                return SearchHit(id: segment.id, doc: segment.doc, title: segment.title, section: segment.section,
+                                 kind: segment.kind, date: segment.date, source: segment.source,
+                                 score: match.weight, snippet: snippet.html, text: segment.text)
             }
             return SearchResults(query: text, total: matches.matchesEstimated, hits: hits)
         }
