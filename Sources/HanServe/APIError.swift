@@ -70,7 +70,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 enum JSONResponse {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 

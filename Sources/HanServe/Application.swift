@@ -125,9 +125,13 @@ struct Handlers: Sendable {
     @Sendable func search(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let parameters = try SearchParameters(rawQuery: request.uri.query, configuration: configuration)
         let started = ContinuousClock.now
-        let results = try await read { index in try index.search(parameters.query, options: parameters.options) }
+        let (results, dates) = try await read { index in
+            let results = try index.search(parameters.query, options: parameters.options)
+            return (results, try results.hits.map { try index.segment(id: $0.id)?.date })
+        }
         return JSONResponse.make(SearchResponse(query: results.query, total: results.total,
-                                                tookMilliseconds: milliseconds(since: started), hits: results.hits))
+                                                tookMilliseconds: milliseconds(since: started), hits: results.hits,
+                                                dates: dates))
     }
 
     @Sendable func document(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
