@@ -32,6 +32,8 @@ public actor IndexWriterService: Service {
     private let logger: Logger
     private var queue: [Pending] = []
     private var flushing = false
+    /// Writes taken from the queue and being committed.
+    private var inFlight = 0
     private var closed = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Commits made so far.
@@ -61,7 +63,9 @@ public actor IndexWriterService: Service {
         while !queue.isEmpty {
             let batch = queue
             queue = []
+            inFlight = batch.count
             let results = await commit(batch)
+            inFlight = 0
             if results.contains(where: { if case .success = $0 { true } else { false } }) {
                 generation.advance()
             }
@@ -136,6 +140,9 @@ public actor IndexWriterService: Service {
         }
         try? await threadPool.shutdownGracefully()
     }
+
+    /// Writes submitted and not yet answered.
+    var queuedOrFlushing: Int { queue.count + inFlight }
 
     /// Whether writes are still accepted.
     var isOpen: Bool { !closed }
