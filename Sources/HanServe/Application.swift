@@ -145,6 +145,13 @@ struct Handlers: Sendable {
             }
             query = value.allSatisfy(\.isWhitespace) ? nil : value
         }
+        if let query {
+            do {
+                _ = try QueryParser().parse(query)
+            } catch {
+                throw APIError(.badRequest, code: "bad_query", "the query cannot be parsed: \(error)")
+            }
+        }
         let highlightQuery = query
         let document = try await read { index -> DocumentResponse? in
             let segments = try index.segments(ofDocument: id)
@@ -244,17 +251,28 @@ struct Handlers: Sendable {
     }
 
     /// The whole body, or 413 when it is longer than the limit.
+    ///
+    /// A refused body is still read and dropped (up to four times the limit), so that a client that sends
+    /// it all before reading the answer, with `Connection: close`, gets the 413 instead of hanging.
     private func body(of request: Request) async throws -> [UInt8] {
         let limit = configuration.maximumBodyBytes
-        let tooLarge = APIError(.contentTooLarge, code: "body_too_large",
-                                "the request body is larger than the limit of \(limit) bytes; send fewer reports per request")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
-        do {
-            var buffer = try await request.body.collect(upTo: limit)
-            return buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch is NIOTooManyBytesError {
-            throw tooLarge
+        var tooLarge = request.headers[.contentLength].flatMap(Int.init).map { $0 > limit } ?? false
+        var bytes: [UInt8] = []
+        var received = 0
+        for try await buffer in request.body {
+            received += buffer.readableBytes
+            if received > limit { tooLarge = true }
+            if tooLarge {
+                if received > 4 * limit { break }
+            } else {
+                bytes.append(contentsOf: buffer.readableBytesView)
+            }
         }
+        guard !tooLarge else {
+            throw APIError(.contentTooLarge, code: "body_too_large",
+                           "the request body is larger than the limit of \(limit) bytes; send fewer reports per request")
+        }
+        return bytes
     }
 
     /// Requires `Authorization: Bearer <token>` when the server has a token.
