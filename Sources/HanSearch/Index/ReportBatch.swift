@@ -23,8 +23,11 @@ public struct RecordProblem: Error, Sendable, Equatable, Codable, CustomStringCo
 
     public var description: String {
         var place: [String] = []
-        if let index { place.append("record \(index)") }
-        if let line { place.append("line \(line)") }
+        if let line {
+            place.append("line \(line)")
+        } else if let index {
+            place.append("element [\(index)]")
+        }
         if let id { place.append("id \"\(id)\"") }
         return (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + message
     }
