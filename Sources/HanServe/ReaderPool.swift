@@ -67,13 +67,27 @@ final class ReaderPool: Sendable {
         do {
             return try await threadPool.runIfActive {
                 if slot.generation < target {
-                    try slot.index.reopen()
+                    try ReaderPool.reopen(slot.index)
                     slot.generation = target
                 }
                 return try body(slot.index)
             }
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             throw APIError.unavailable("the server is shutting down")
+        }
+    }
+
+    /// Moves `index` to the latest commit. Xapian may report that the revision it was on was discarded
+    /// by commits in the meantime; reopening again then succeeds.
+    static func reopen(_ index: SearchIndex, attempts: Int = 5) throws(HanSearchError) {
+        var attempt = 1
+        while true {
+            do {
+                try index.reopen()
+                return
+            } catch .engine(_, let error) where error.type == "DatabaseModifiedError" && attempt < attempts {
+                attempt += 1
+            }
         }
     }
 

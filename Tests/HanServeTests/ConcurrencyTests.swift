@@ -14,37 +14,70 @@ struct ConcurrencyTests {
         })
     }
 
+    /// Set once all writes are answered.
+    actor Flag {
+        var isSet = false
+        func set() { isSet = true }
+    }
+
     @Test("searches running while batches commit never fail and never see part of a batch")
     func searchesDuringWrites() async throws {
-        let batches = 24, batchSize = 7, marker = "并发标记"
-        try await ServerTest.withServer { client in
+        let waves = 6, batchesPerWave = 4, batchSize = 7, marker = "并发标记"
+        let path = try ServerTest.makeIndex(ServerTest.reports)
+        let app = try buildApplication(configuration: ServerConfiguration(indexPath: path, port: 0, readers: 3),
+                                       logger: ServerTest.logger)
+        try await app.test(.router) { client in
+            let done = Flag()
             let totals = try await withThrowingTaskGroup(of: [Int].self) { group in
-                for number in 0..<batches {
-                    group.addTask {
-                        let response = try await ServerTest.post(client, Self.batch(number, size: batchSize, marker: marker))
-                        #expect(response.status == .ok, "\(String(buffer: response.body))")
-                        return []
+                group.addTask {
+                    // Waves of concurrent POSTs, so that commits keep happening while the searches run.
+                    for wave in 0..<waves {
+                        try await withThrowingTaskGroup(of: Void.self) { posts in
+                            for number in 0..<batchesPerWave {
+                                posts.addTask {
+                                    let body = Self.batch(wave * batchesPerWave + number, size: batchSize, marker: marker)
+                                    let response = try await ServerTest.post(client, body)
+                                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                                }
+                            }
+                            try await posts.waitForAll()
+                        }
                     }
+                    await done.set()
+                    return []
                 }
-                for _ in 0..<8 {
+                for _ in 0..<6 {
                     group.addTask {
                         var totals: [Int] = []
-                        for _ in 0..<40 {
+                        repeat {
                             let response = try await client.execute(uri: ServerTest.searchURI(["q": marker, "limit": "1000"]), method: .get)
                             #expect(response.status == .ok, "\(String(buffer: response.body))")
                             let result = try ServerTest.decode(SearchResponse.self, response)
                             #expect(result.total == result.hits.count)
                             totals.append(result.total)
-                        }
+                        } while await !done.isSet
                         return totals
                     }
                 }
+                // A reader of its own that moves to the latest commit before every search, whenever it happens.
+                group.addTask {
+                    let index = try SearchIndex(path: path)
+                    var totals: [Int] = []
+                    repeat {
+                        try ReaderPool.reopen(index)
+                        totals.append(try index.search(marker, options: SearchOptions(limit: 1_000)).total)
+                        await Task.yield()
+                    } while await !done.isSet
+                    return totals
+                }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
-            #expect(totals.count == 320)
+            let batches = waves * batchesPerWave
+            #expect(totals.count >= 7)
             let partial = totals.filter { $0 % batchSize != 0 }
             #expect(partial.isEmpty, "searches saw part of a batch: \(partial)")
             #expect(totals.allSatisfy { $0 <= batches * batchSize })
+            #expect(Set(totals).count > 2, "the searches should have run while the writes committed: \(Set(totals).sorted())")
             let final = try await ServerTest.search(client, ["q": marker, "limit": "1000"])
             #expect(final.total == batches * batchSize)
         }
