@@ -7,9 +7,15 @@ let package = Package(
     products: [
         .executable(name: "hanindex", targets: ["hanindex"]),
         .library(name: "HanSearch", targets: ["HanSearch"]),
+        .executable(name: "hanserve", targets: ["hanserve"]),
+        .library(name: "HanServe", targets: ["HanServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // A thin extern "C" API over Xapian's C++ API: opaque handles, every exception caught.
@@ -26,6 +32,36 @@ let package = Package(
             dependencies: [
                 "HanSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The query server: routes, the writer actor, the read-handle pool, metrics, OpenAPI, the search page.
+        .target(
+            name: "HanServe",
+            dependencies: [
+                "HanSearch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/index.html"), .copy("Resources/openapi.json")]
+        ),
+        .executableTarget(
+            name: "hanserve",
+            dependencies: [
+                "HanServe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HanServeTests",
+            dependencies: [
+                "HanServe",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "XapianTests", dependencies: ["Xapian"]),

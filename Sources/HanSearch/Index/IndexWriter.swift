@@ -15,7 +15,7 @@ public final class IndexWriter {
     let database: WritableDatabase
     private let encoder: JSONEncoder
     /// Reports added or deleted since the last commit.
-    public private(set) var pendingChanges = 0
+    public internal(set) var pendingChanges = 0
 
     /// Opens the index at `path` for writing, creating it if needed.
     ///
@@ -109,7 +109,7 @@ public final class IndexWriter {
         pendingChanges = 0
     }
 
-    /// Closes the index, discarding uncommitted changes.
+    /// Closes the index. Xapian commits pending changes made outside a transaction when it closes.
     public func close() throws(HanSearchError) {
         try HanSearchError.catching(path: path, action: "closing") { try database.close() }
     }

@@ -1,0 +1,192 @@
+import Foundation
+import Xapian
+
+/// What is wrong with one record of a batch of reports (or with the batch as a whole).
+public struct RecordProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The record's 0-based position in the batch: its array index, or its number among the non-blank
+    /// lines of JSON Lines. Nil when the problem concerns the whole input (e.g. it is not JSON at all).
+    public var index: Int?
+    /// The 1-based line of the input where the record is, for JSON Lines.
+    public var line: Int?
+    /// The record's id, when it has a readable one.
+    public var id: String?
+    /// What is wrong, in words.
+    public var message: String
+
+    /// Creates a problem report.
+    public init(index: Int?, line: Int? = nil, id: String? = nil, message: String) {
+        self.index = index
+        self.line = line
+        self.id = id
+        self.message = message
+    }
+
+    public var description: String {
+        var place: [String] = []
+        if let line {
+            place.append("line \(line)")
+        } else if let index {
+            place.append("element [\(index)]")
+        }
+        if let id { place.append("id \"\(id)\"") }
+        return (place.isEmpty ? "" : place.joined(separator: ", ") + ": ") + message
+    }
+}
+
+/// Reads a whole batch of reports from one input (e.g. an HTTP request body) and validates every
+/// record before anything is indexed, so that a caller can refuse the batch as a whole and list all
+/// of its bad records at once (unlike ``CorpusReader``, which skips bad records and goes on).
+public enum ReportBatch {
+    /// The input formats of a batch.
+    public enum Format: Sendable, Equatable {
+        /// One JSON report object, or a JSON array of them.
+        case json
+        /// JSON Lines: one report object per non-blank line.
+        case jsonLines
+    }
+
+    /// Decodes and validates every record of `bytes`. When `problems` is empty, `reports` holds the
+    /// whole batch in input order; otherwise `problems` lists every bad record.
+    public static func parse(_ bytes: [UInt8], format: Format) -> (reports: [Report], problems: [RecordProblem]) {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if !body.contains(where: { !isBlank($0) }) {
+            return ([], [RecordProblem(index: nil, message: "the body is empty: send at least one report")])
+        }
+        switch format {
+        case .json: return parseJSON(body)
+        case .jsonLines: return parseJSONLines(body)
+        }
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+
+    private static func parseJSON(_ body: ArraySlice<UInt8>) -> ([Report], [RecordProblem]) {
+        if let offset = CorpusReader.firstInvalidUTF8Offset(body) {
+            let line = body.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            return ([], [RecordProblem(index: nil, line: line, message: "invalid UTF-8 at byte \(offset)")])
+        }
+        let data = Data(body)
+        let decoder = JSONDecoder()
+        switch body.first(where: { !isBlank($0) }) {
+        case UInt8(ascii: "["):
+            do {
+                let records = try decoder.decode([LenientReport].self, from: data)
+                if records.isEmpty {
+                    return ([], [RecordProblem(index: nil, message: "the array is empty: send at least one report")])
+                }
+                return collect(records.enumerated().map { ($0.offset, nil, $0.element.result) })
+            } catch {
+                return ([], [RecordProblem(index: nil, message: CorpusReader.describe(error))])
+            }
+        case UInt8(ascii: "{"):
+            let record = Result { try decoder.decode(Report.self, from: data) }
+            return collect([(0, nil, record)])
+        default:
+            return ([], [RecordProblem(index: nil,
+                                       message: "the body must be a JSON object (one report) or an array of them")])
+        }
+    }
+
+    private static func parseJSONLines(_ body: ArraySlice<UInt8>) -> ([Report], [RecordProblem]) {
+        var records: [(Int, Int?, Result<Report, Error>)] = []
+        var lineStart = body.startIndex
+        var lineNumber = 1
+        let decoder = JSONDecoder()
+        while lineStart < body.endIndex {
+            let lineEnd = body[lineStart...].firstIndex(of: 0x0A) ?? body.endIndex
+            let line = body[lineStart..<lineEnd]
+            if line.contains(where: { !isBlank($0) }) {
+                let result: Result<Report, Error>
+                if let offset = CorpusReader.firstInvalidUTF8Offset(line) {
+                    result = .failure(InvalidUTF8(offset: offset))
+                } else {
+                    result = Result { try decoder.decode(Report.self, from: Data(line)) }
+                }
+                records.append((records.count, lineNumber, result))
+            }
+            lineStart = lineEnd + 1
+            lineNumber += 1
+        }
+        return collect(records)
+    }
+
+    /// The valid reports, or a problem for each decoding failure and each report that ``Report/problems()`` rejects.
+    private static func collect(_ records: [(index: Int, line: Int?, result: Result<Report, Error>)])
+        -> ([Report], [RecordProblem]) {
+        var reports: [Report] = []
+        var problems: [RecordProblem] = []
+        for record in records {
+            switch record.result {
+            case .success(let report):
+                let found = report.problems()
+                if found.isEmpty {
+                    reports.append(report)
+                } else {
+                    problems.append(RecordProblem(index: record.index, line: record.line,
+                                                  id: report.id.isEmpty ? nil : String(report.id.prefix(80)),
+                                                  message: found.joined(separator: "; ")))
+                }
+            case .failure(let error as InvalidUTF8):
+                problems.append(RecordProblem(index: record.index, line: record.line,
+                                              message: "invalid UTF-8 at byte \(error.offset) of the line"))
+            case .failure(let error):
+                problems.append(RecordProblem(index: record.index, line: record.line,
+                                              message: CorpusReader.describe(error)))
+            }
+        }
+        return (problems.isEmpty ? reports : [], problems)
+    }
+
+    private struct InvalidUTF8: Error {
+        var offset: Int
+    }
+
+    /// Decodes one array element without failing the whole array, so every bad element gets reported.
+    private struct LenientReport: Decodable {
+        var result: Result<Report, Error>
+        init(from decoder: Decoder) throws {
+            result = Result { try Report(from: decoder) }
+        }
+    }
+}
+
+/// One change to an index, for ``IndexWriter/applyAtomically(_:)``.
+public enum IndexChange: Sendable, Equatable {
+    /// Adds or replaces a report.
+    case add(Report)
+    /// Deletes a document and all its segments.
+    case delete(documentID: String)
+}
+
+extension IndexWriter {
+    /// Applies `changes` in one Xapian transaction and commits them: readers see all of them or none,
+    /// even for batches large enough that Xapian would otherwise flush part of them on its own.
+    /// On failure nothing is applied. Returns, for each change, the number of segments added or removed.
+    public func applyAtomically(_ changes: [IndexChange]) throws(HanSearchError) -> [Int] {
+        try HanSearchError.catching(path: path, action: "starting a transaction") {
+            try database.beginTransaction(flushed: true)
+        }
+        do throws(HanSearchError) {
+            var counts: [Int] = []
+            counts.reserveCapacity(changes.count)
+            for change in changes {
+                switch change {
+                case .add(let report): counts.append(try add(report))
+                case .delete(let id): counts.append(try delete(documentID: id))
+                }
+            }
+            try HanSearchError.catching(path: path, action: "committing") {
+                try database.setMetadata(ISO8601DateFormatter().string(from: Date()), forKey: Schema.lastCommitKey)
+                try database.commitTransaction()
+            }
+            pendingChanges = 0
+            return counts
+        } catch {
+            try? database.cancelTransaction()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import HanSearch
+
+/// The answer to `GET /search`. The hits are ``SearchHit``s encoded exactly as `hanindex search --json`
+/// prints them.
+public struct SearchResponse: Codable, Sendable, Equatable {
+    /// The query as given.
+    public var query: String
+    /// The exact number of matching segments.
+    public var total: Int
+    /// Time spent searching, in milliseconds.
+    public var tookMilliseconds: Double
+    /// The requested page of hits.
+    public var hits: [SearchHit]
+
+    /// Creates a response.
+    public init(query: String, total: Int, tookMilliseconds: Double, hits: [SearchHit]) {
+        self.query = query
+        self.total = total
+        self.tookMilliseconds = tookMilliseconds
+        self.hits = hits
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case query, total, tookMilliseconds = "took_ms", hits
+    }
+}
+
+/// The answer to `GET /documents/{id}`: a document reassembled from its segments in reading order.
+public struct DocumentResponse: Codable, Sendable, Equatable {
+    /// The document id.
+    public var id: String
+    /// The title.
+    public var title: String
+    /// The date, if known.
+    public var date: String?
+    /// The source, if known.
+    public var source: String?
+    /// The segments, exactly as stored.
+    public var segments: [Segment]
+    /// With `?q=`: for each segment the query matches, its whole text as HTML with the matches in `<mark>`.
+    public var highlights: [String: String]?
+}
+
+/// The answer to `POST /documents`.
+public struct WriteResponse: Codable, Sendable, Equatable {
+    /// How many reports were added or replaced.
+    public var indexed: Int
+    /// How many segments they were cut into.
+    public var segments: Int
+    /// Their ids, in input order.
+    public var ids: [String]
+    /// Time from receiving the body to the commit, in milliseconds.
+    public var tookMilliseconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case indexed, segments, ids, tookMilliseconds = "took_ms"
+    }
+}
+
+/// The answer to `DELETE /documents/{id}`.
+public struct DeleteResponse: Codable, Sendable, Equatable {
+    /// The deleted document's id.
+    public var deleted: String
+    /// How many segments were removed.
+    public var segments: Int
+}
+
+/// The answer to `GET /health`.
+public struct HealthResponse: Codable, Sendable, Equatable {
+    /// `ok`.
+    public var status: String
+}

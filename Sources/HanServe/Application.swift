@@ -1,0 +1,290 @@
+import Foundation
+import HanSearch
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Why the server cannot start.
+public struct ServerStartError: Error, CustomStringConvertible {
+    /// What is wrong, one message per problem.
+    public var problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}
+
+/// Everything the routes share: the configuration, the read-handle pool, the writer and the metrics.
+/// Open it with ``open(configuration:logger:)``; ``writer`` must run as a service (it commits what is
+/// pending and closes the index on graceful shutdown).
+public struct HanServer: Sendable {
+    /// The configuration it was opened with.
+    public let configuration: ServerConfiguration
+    /// The single writer; run it as a service of the application.
+    public let writer: IndexWriterService
+    let readers: ReaderPool
+    let metrics: ServerMetrics
+    let page: ByteBuffer
+    let openAPI: ByteBuffer
+
+    /// Opens (or creates) the index at `configuration.indexPath` for writing and opens the read handles.
+    /// Throws ``ServerStartError`` for a bad configuration or an index that cannot be opened (for example
+    /// one locked by a running `hanindex`).
+    public static func open(configuration: ServerConfiguration, logger: Logger) throws -> HanServer {
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw ServerStartError(problems: problems) }
+        guard let page = HanServer.resource("index", "html"), let openAPI = HanServer.resource("openapi", "json") else {
+            throw ServerStartError(problems: ["the server's resources (index.html, openapi.json) are missing next to the binary"])
+        }
+        // One thread per read handle, and one for the writer, so that commits never wait for searches.
+        let threadPool = NIOThreadPool(numberOfThreads: configuration.readers + 1)
+        threadPool.start()
+        do {
+            let generation = IndexGeneration()
+            let writer = try IndexWriter(path: configuration.indexPath)
+            let readers = try ReaderPool(path: configuration.indexPath, size: configuration.readers,
+                                         maximumWaiting: configuration.maximumWaitingReads,
+                                         generation: generation, threadPool: threadPool)
+            return HanServer(configuration: configuration,
+                             writer: IndexWriterService(writer: writer, threadPool: threadPool,
+                                                        generation: generation, logger: logger),
+                             readers: readers, metrics: ServerMetrics(), page: page, openAPI: openAPI)
+        } catch {
+            try? threadPool.syncShutdownGracefully()
+            throw ServerStartError(problems: ["\(error)"])
+        }
+    }
+
+    private static func resource(_ name: String, _ type: String) -> ByteBuffer? {
+        guard let url = Bundle.module.url(forResource: name, withExtension: type),
+              let data = try? Data(contentsOf: url) else { return nil }
+        return ByteBuffer(bytes: data)
+    }
+}
+
+/// The application: the router, on `configuration.host:port`, with the writer as a service.
+/// `onServerRunning` is called with the bound port once it listens.
+public func buildApplication(configuration: ServerConfiguration, logger: Logger,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    throws -> some ApplicationProtocol {
+    let server = try HanServer.open(configuration: configuration, logger: logger)
+    return Application(
+        router: buildRouter(server: server),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hanserve"),
+        services: [server.writer],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// The routes of the API and the search page, with logging, metrics and JSON errors for every request.
+public func buildRouter(server: HanServer) -> Router<BasicRequestContext> {
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+    let handlers = Handlers(server: server)
+    let routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] = [
+        (.get, "/", handlers.page),
+        (.get, "/search", handlers.search),
+        (.get, "/documents/**", handlers.document),
+        (.post, "/documents", handlers.add),
+        (.delete, "/documents/**", handlers.delete),
+        (.get, "/health", handlers.health),
+        (.get, "/stats", handlers.stats),
+        (.get, "/metrics", handlers.metrics),
+        (.get, "/openapi.json", handlers.openAPI),
+    ]
+    var table: [String: Set<HTTPRequest.Method>] = [:]
+    for route in routes {
+        table[route.path, default: []].insert(route.method)
+        if route.method == .get { table[route.path, default: []].insert(.head) }
+    }
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: ObservabilityMiddleware(metrics: server.metrics))
+    router.add(middleware: ErrorMiddleware(routes: RouteTable(table.map { ($0.key, $0.value) })))
+    for route in routes {
+        router.on(RouterPath(route.path), method: route.method, use: route.handler)
+    }
+    return router
+}
+
+/// The route handlers.
+struct Handlers: Sendable {
+    let server: HanServer
+    var configuration: ServerConfiguration { server.configuration }
+
+    static let documentsPrefix = "/documents/"
+    /// Media types accepted by `POST /documents`.
+    static let jsonLinesTypes: Set<String> = ["application/x-ndjson", "application/jsonl", "application/jsonlines"]
+
+    @Sendable func page(_ request: Request, _ context: BasicRequestContext) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+                 body: ResponseBody(byteBuffer: server.page))
+    }
+
+    @Sendable func openAPI(_ request: Request, _ context: BasicRequestContext) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: server.openAPI))
+    }
+
+    @Sendable func search(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let parameters = try SearchParameters(rawQuery: request.uri.query, configuration: configuration)
+        let started = ContinuousClock.now
+        let results = try await read { index in
+            try index.search(parameters.query, options: parameters.options)
+        }
+        return JSONResponse.make(SearchResponse(query: results.query, total: results.total,
+                                                tookMilliseconds: milliseconds(since: started), hits: results.hits))
+    }
+
+    @Sendable func document(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let id = try documentID(request)
+        var query: String?
+        for (name, value) in try SearchParameters.decode(request.uri.query ?? "") {
+            guard name == "q" else { throw APIError.badParameter(name, "unknown; the only parameter is q (words to highlight)") }
+            guard value.count <= configuration.maximumQueryLength else {
+                throw APIError(.badRequest, code: "query_too_long",
+                               "parameter \"q\" is \(value.count) characters long; the limit is \(configuration.maximumQueryLength)")
+            }
+            query = value.allSatisfy(\.isWhitespace) ? nil : value
+        }
+        if let query {
+            do {
+                _ = try QueryParser().parse(query)
+            } catch {
+                throw APIError(.badRequest, code: "bad_query", "the query cannot be parsed: \(error)")
+            }
+        }
+        let highlightQuery = query
+        let document = try await read { index -> DocumentResponse? in
+            let segments = try index.segments(ofDocument: id)
+            guard let first = segments.first else { return nil }
+            var highlights: [String: String]?
+            if let query = highlightQuery {
+                // Snippets longer than the longest segment are the whole segment, highlighted.
+                let options = SearchOptions(limit: segments.count, document: id,
+                                            snippetLength: segments.map(\.text.unicodeScalars.count).max() ?? 0)
+                let hits = try index.search(query, options: options).hits
+                highlights = Dictionary(hits.map { ($0.id, $0.snippet) }, uniquingKeysWith: { first, _ in first })
+            }
+            return DocumentResponse(id: id, title: first.title, date: first.date, source: first.source,
+                                    segments: segments, highlights: highlights)
+        }
+        guard let document else { throw APIError.from(HanSearchError.documentNotFound(id: id)) }
+        return JSONResponse.make(document)
+    }
+
+    @Sendable func add(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorize(request)
+        let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let format: ReportBatch.Format
+        if mediaType == "application/json" {
+            format = .json
+        } else if Handlers.jsonLinesTypes.contains(mediaType) {
+            format = .jsonLines
+        } else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
+                           "Content-Type must be application/json (one report or an array) or application/x-ndjson "
+                           + "(JSON Lines), not \(mediaType.isEmpty ? "missing" : "\"\(mediaType)\"")")
+        }
+        let started = ContinuousClock.now
+        let bytes = try await body(of: request)
+        let (reports, problems) = ReportBatch.parse(bytes, format: format)
+        guard problems.isEmpty else {
+            let first = problems[0].description
+            throw APIError(.unprocessableContent, code: "invalid_records",
+                           "\(problems.count) invalid record\(problems.count == 1 ? "" : "s"); nothing was indexed. "
+                           + (problems.count == 1 ? first : "The first: \(first)"), records: problems)
+        }
+        let counts = try await server.writer.submit(reports.map { .add($0) })
+        server.metrics.recordWrites(reports: reports.count, deletions: 0)
+        return JSONResponse.make(WriteResponse(indexed: reports.count, segments: counts.reduce(0, +),
+                                               ids: reports.map(\.id), tookMilliseconds: milliseconds(since: started)))
+    }
+
+    @Sendable func delete(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorize(request)
+        let id = try documentID(request)
+        let counts = try await server.writer.submit([.delete(documentID: id)])
+        guard let removed = counts.first, removed > 0 else {
+            throw APIError.from(HanSearchError.documentNotFound(id: id))
+        }
+        server.metrics.recordWrites(reports: 0, deletions: 1)
+        return JSONResponse.make(DeleteResponse(deleted: id, segments: removed))
+    }
+
+    @Sendable func health(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard await server.writer.isOpen else { throw APIError.unavailable("the server is shutting down") }
+        return JSONResponse.make(HealthResponse(status: "ok"))
+    }
+
+    @Sendable func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        JSONResponse.make(try await read { try $0.stats() })
+    }
+
+    @Sendable func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let stats = try await read { try $0.stats() }
+        let figures = ServerMetrics.IndexFigures(sizeBytes: stats.sizeBytes, documents: stats.documents,
+                                                 segments: stats.segments, commits: await server.writer.commits,
+                                                 readers: server.readers.size)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: server.metrics.exposition(index: figures))))
+    }
+
+    /// Runs `body` with a read handle, turning query and index errors into API errors.
+    private func read<T: Sendable>(_ body: @escaping @Sendable (SearchIndex) throws -> T) async throws -> T {
+        do {
+            return try await server.readers.withReader(body)
+        } catch let error as QuerySyntaxError {
+            throw APIError(.badRequest, code: "bad_query", "the query cannot be parsed: \(error)")
+        } catch let error as HanSearchError {
+            throw APIError.from(error)
+        }
+    }
+
+    /// The document id after `/documents/`, percent-decoded (ids may contain `/`).
+    private func documentID(_ request: Request) throws(APIError) -> String {
+        let raw = request.uri.path.dropFirst(Handlers.documentsPrefix.count)
+        guard let id = raw.removingPercentEncoding, !id.isEmpty else {
+            throw APIError(.badRequest, code: "bad_document_id",
+                           "the document id in the path has invalid percent-encoding: \"\(raw.prefix(100))\"")
+        }
+        return id
+    }
+
+    /// The whole body, or 413 when it is longer than the limit.
+    ///
+    /// A refused body is still read and dropped (up to four times the limit), so that a client that sends
+    /// it all before reading the answer, with `Connection: close`, gets the 413 instead of hanging.
+    private func body(of request: Request) async throws -> [UInt8] {
+        let limit = configuration.maximumBodyBytes
+        var tooLarge = request.headers[.contentLength].flatMap(Int.init).map { $0 > limit } ?? false
+        var bytes: [UInt8] = []
+        var received = 0
+        for try await buffer in request.body {
+            received += buffer.readableBytes
+            if received > limit { tooLarge = true }
+            if tooLarge {
+                if received > 4 * limit { break }
+            } else {
+                bytes.append(contentsOf: buffer.readableBytesView)
+            }
+        }
+        guard !tooLarge else {
+            throw APIError(.contentTooLarge, code: "body_too_large",
+                           "the request body is larger than the limit of \(limit) bytes; send fewer reports per request")
+        }
+        return bytes
+    }
+
+    /// Requires `Authorization: Bearer <token>` when the server has a token.
+    private func authorize(_ request: Request) throws(APIError) {
+        guard let token = configuration.token else { return }
+        let given = request.headers[.authorization] ?? ""
+        let expected = "Bearer " + token
+        // Compare every byte, so the time taken does not tell how much of the token was right.
+        var difference = given.utf8.count ^ expected.utf8.count
+        for (a, b) in zip(given.utf8, expected.utf8) { difference |= Int(a ^ b) }
+        guard difference == 0 else {
+            throw APIError(.unauthorized, code: "unauthorized",
+                           given.isEmpty ? "this write needs the header Authorization: Bearer <HANSERVE_TOKEN>"
+                                         : "the bearer token is wrong", headers: [.wwwAuthenticate: "Bearer"])
+        }
+    }
+}

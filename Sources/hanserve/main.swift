@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import HanServe
+import Hummingbird
+import Logging
+
+/// `hanserve`: the HanSearch query server.
+@main
+struct HanServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hanserve",
+        abstract: "Serves a HanSearch index over HTTP: a JSON API, live indexing and a search page.",
+        discussion: """
+            Write endpoints need `Authorization: Bearer <token>` when HANSERVE_TOKEN is set; the server \
+            refuses to listen on a non-loopback address without it. Stop with Ctrl-C or SIGTERM: requests \
+            in flight finish and pending writes are committed. LOG_LEVEL=debug logs more.
+            """)
+
+    @Option(help: "The index folder (created if missing).")
+    var index = "index"
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "Refuse request bodies larger than this many bytes (413).")
+    var maxBodyBytes = ServerConfiguration.defaultMaximumBodyBytes
+
+    @Option(help: "Read handles, i.e. searches running at the same time.")
+    var readers = ServerConfiguration.defaultReaders
+
+    func run() async throws {
+        var logger = Logger(label: "hanserve")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let configuration = ServerConfiguration(
+            indexPath: index, host: host, port: port, maximumBodyBytes: maxBodyBytes, readers: readers,
+            token: ProcessInfo.processInfo.environment["HANSERVE_TOKEN"])
+        let app: any ApplicationProtocol
+        do {
+            app = try buildApplication(configuration: configuration, logger: logger) { port in
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                FileHandle.standardOutput.write(
+                    Data("hanserve: listening on http://\(shownHost):\(port)/ (index \(configuration.indexPath))\n".utf8))
+            }
+        } catch let error as ServerStartError {
+            throw ValidationError(error.description)
+        }
+        try await app.runService()
+    }
+}
