@@ -853,6 +853,25 @@ int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **
     return guard(err, [&] { *out = check_index(mset, i)->mset[i].get_percent(); });
 }
 
+int hx_mset_get_values(const hx_mset *mset, uint32_t slot, char **bytes, size_t *bytes_len,
+                       uint32_t *lengths, hx_error **err) {
+    return guard(err, [&] {
+        require(mset, "mset");
+        require(bytes, "bytes");
+        require(bytes_len, "bytes_len");
+        require(lengths, "lengths");
+        std::string all;
+        size_t i = 0;
+        for (auto it = mset->mset.begin(), end = mset->mset.end(); it != end; ++it, ++i) {
+            std::string value = it.get_document().get_value(slot);
+            lengths[i] = static_cast<uint32_t>(value.size());
+            all += value;
+        }
+        *bytes = all.empty() ? nullptr : dup_string(all);
+        *bytes_len = all.size();
+    });
+}
+
 int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err) {
     return guard(err, [&] {
         require(data, "data");

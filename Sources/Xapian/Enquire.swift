@@ -101,9 +101,10 @@ public final class Enquire {
     ///
     /// At least `checkAtLeast` documents are examined, so passing the document
     /// count makes ``MatchSet/matchesEstimated`` exact. With `includeData` each
-    /// match's document data is fetched too. May throw `DatabaseModifiedError`.
+    /// match's document data is fetched too; with `valueSlot` each match's value in that slot
+    /// (``Match/value``), fetched for all matches in one call. May throw `DatabaseModifiedError`.
     public func mset(
-        offset: Int, limit: Int, checkAtLeast: Int = 0, includeData: Bool = true
+        offset: Int, limit: Int, checkAtLeast: Int = 0, includeData: Bool = true, valueSlot: UInt32? = nil
     ) throws(XapianError) -> MatchSet {
         let m = try make { hx_enquire_get_mset(handle, u32(offset), u32(limit), u32(checkAtLeast), &$0) }
         defer { hx_mset_free(m) }
@@ -119,17 +120,36 @@ public final class Enquire {
         if n > 0 {
             try call { hx_mset_get_items(m, &docids, &weights, &ranks, &percents, &$0) }
         }
+        let values = try valueSlot.map { slot throws(XapianError) in try msetValues(m, count: n, slot: slot) }
         var matches: [Match] = []
         matches.reserveCapacity(n)
         for i in 0..<n {
             let data = includeData ? try takeString { hx_mset_get_data(m, i, $0, $1, &$2) } : ""
             matches.append(Match(
                 docid: docids[i], weight: weights[i], rank: Int(ranks[i]),
-                percent: Int(percents[i]), data: data))
+                percent: Int(percents[i]), data: data, value: values?[i] ?? ""))
         }
         return MatchSet(
             matches: matches, matchesEstimated: Int(estimated),
             matchesLowerBound: Int(lower), matchesUpperBound: Int(upper))
+    }
+}
+
+/// The values in `slot` of the `count` items of `mset`, copied out in one call.
+private func msetValues(_ mset: OpaquePointer, count: Int, slot: UInt32) throws(XapianError) -> [String] {
+    guard count > 0 else { return [] }
+    var lengths = [UInt32](repeating: 0, count: count)
+    var bytes: UnsafeMutablePointer<CChar>? = nil
+    var total = 0
+    try call { hx_mset_get_values(mset, slot, &bytes, &total, &lengths, &$0) }
+    defer { hx_string_free(bytes) }
+    guard let bytes, total > 0 else { return Array(repeating: "", count: count) }
+    return bytes.withMemoryRebound(to: UInt8.self, capacity: total) { base in
+        var start = 0
+        return lengths.map { length in
+            defer { start += Int(length) }
+            return String(decoding: UnsafeBufferPointer(start: base + start, count: Int(length)), as: UTF8.self)
+        }
     }
 }
 
@@ -145,14 +165,17 @@ public struct Match: Sendable, Equatable, Hashable {
     public var percent: Int
     /// Its document data decoded as UTF-8 (`""` when not fetched).
     public var data: String
+    /// Its value in the slot asked for with `valueSlot`, decoded as UTF-8 (`""` when not fetched).
+    public var value: String
 
     /// Creates a match.
-    public init(docid: UInt32, weight: Double, rank: Int, percent: Int, data: String) {
+    public init(docid: UInt32, weight: Double, rank: Int, percent: Int, data: String, value: String = "") {
         self.docid = docid
         self.weight = weight
         self.rank = rank
         self.percent = percent
         self.data = data
+        self.value = value
     }
 }
 

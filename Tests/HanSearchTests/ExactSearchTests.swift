@@ -142,6 +142,41 @@ struct ExactSearchTests {
         #expect(lengths.keys.sorted() == Array(1...8))
     }
 
+    @Test("documentIDs(matching: .anywhere(q)) finds exactly the documents whose text or title contains q")
+    func documentLevelMatches() throws {
+        let fixture = try Self.fixture()
+        let titles = Dictionary(fixture.segments.map { ($0.doc, BruteForce.joinCJK(Normalizer.normalize($0.title))) },
+                                uniquingKeysWith: { first, _ in first })
+        /// Checks `query` against the brute force (title-only matches are tested in IndexSearchTests).
+        func check(_ query: String) throws {
+            let segmentIDs = fixture.brute.containing(query)
+            let inText = Set(fixture.segments.filter { segmentIDs.contains($0.id) }.map(\.doc))
+            let inTitle = Set(titles.filter { $0.value.contains(query) }.keys)
+            let found = try fixture.index.documentIDs(matching: ParsedQuery.anywhere(query)!)
+            #expect(Set(found) == inText.union(inTitle), "query \(query)")
+            #expect(found.count == Set(found).count, "query \(query): duplicate document ids")
+        }
+        /// The CJK substrings of `text` with `length` characters.
+        func substrings(of text: String, length: Int) -> [String] {
+            let scalars = Array(text.unicodeScalars)
+            guard scalars.count >= length else { return [] }
+            return (0...(scalars.count - length)).compactMap { start in
+                let slice = scalars[start..<(start + length)]
+                return slice.allSatisfy({ CharacterClass.isCJK($0.value) }) ? String(String.UnicodeScalarView(slice)) : nil
+            }
+        }
+        var generator = SeededGenerator(state: 5_000)
+        var checked = 0
+        while checked < 150 {
+            let entry = fixture.brute.entries.randomElement(using: &generator)!
+            let candidates = substrings(of: entry.joined, length: Int.random(in: 1...6, using: &generator))
+            guard let query = candidates.randomElement(using: &generator) else { continue }
+            try check(query)
+            checked += 1
+        }
+        #expect(ParsedQuery.anywhere("，。") == nil)
+    }
+
     @Test("ASCII words find exactly the segments that contain the word")
     func asciiWords() throws {
         let fixture = try Self.fixture()

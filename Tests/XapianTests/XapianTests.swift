@@ -518,6 +518,12 @@ func t(_ s: String) -> Query { .term(s) }
         #expect(try enquire.mset(offset: 0, limit: 10).docids == [4, 1, 3, 2, 5])  // equal weights
         enquire.setSort(.relevance)
         #expect(try enquire.mset(offset: 0, limit: 10).docids == [1, 2, 3, 4, 5])
+        // Values of all matches in one call; unset slots read as empty.
+        enquire.setQuery(t("doc"))
+        let withValues = try enquire.mset(offset: 1, limit: 3, includeData: false, valueSlot: 0)
+        #expect(withValues.map(\.value) == ["2023-01-15", "2022-07-30", "2020-12-31"])
+        #expect(try enquire.mset(offset: 0, limit: 10, valueSlot: 5).allSatisfy { $0.value.isEmpty })
+        #expect(try enquire.mset(offset: 0, limit: 10).allSatisfy { $0.value.isEmpty })
     }
 
     @Test func exactCountWithCheckAtLeast() throws {

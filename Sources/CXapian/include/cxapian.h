@@ -257,6 +257,12 @@ int hx_mset_get_docid(const hx_mset *mset, size_t i, uint32_t *out, hx_error **e
 int hx_mset_get_weight(const hx_mset *mset, size_t i, double *out, hx_error **err);
 int hx_mset_get_rank(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err);
 int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **err);
+/** The values in slot `slot` of all hx_mset_size() items, in one call: the
+ *  values back to back in one malloc'ed buffer (*bytes, *bytes_len bytes;
+ *  NULL when all are empty) and each one's length in the caller's array
+ *  `lengths` (hx_mset_size() entries).  Unset values are empty. */
+int hx_mset_get_values(const hx_mset *mset, uint32_t slot, char **bytes, size_t *bytes_len,
+                       uint32_t *lengths, hx_error **err);
 /** Document data of item i in a malloc'ed buffer. */
 int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err);
 

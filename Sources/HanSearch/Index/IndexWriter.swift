@@ -114,7 +114,7 @@ public final class IndexWriter {
         try HanSearchError.catching(path: path, action: "closing") { try database.close() }
     }
 
-    /// The Xapian document for one segment: its JSON, text and title terms, id terms and date.
+    /// The Xapian document for one segment: its JSON, text and title terms, id terms, date and document id.
     func makeDocument(_ segment: Segment) -> Document {
         let document = Document()
         document.data = Array((try? encoder.encode(segment)) ?? Data())
@@ -130,6 +130,7 @@ public final class IndexWriter {
         document.addBooleanTerm(Schema.segmentTerm(segment.id))
         document.addBooleanTerm(Schema.documentTerm(segment.doc))
         if let date = segment.date { document.setValue(date, slot: Schema.dateSlot) }
+        document.setValue(segment.doc, slot: Schema.documentSlot)
         return document
     }
 }

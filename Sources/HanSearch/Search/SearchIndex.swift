@@ -138,6 +138,27 @@ public final class SearchIndex {
         }
     }
 
+    /// The distinct ids of the documents that have a segment matching `parsed`, in index order.
+    ///
+    /// All matches, exactly, and much cheaper than ``search(_:text:options:)`` with a huge limit: no
+    /// ranking, no segment data, no snippets — each match's document id comes from a value slot.
+    public func documentIDs(matching parsed: ParsedQuery) throws(HanSearchError) -> [String] {
+        let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
+            try matcher(for: parsed)
+        }
+        return try withRetryOnModification {
+            let enquire = Enquire(database: database)
+            enquire.setQuery(xapianQuery)
+            enquire.useBoolWeight()
+            enquire.setDocidOrder(.ascending)
+            let count = try database.documentCount()
+            let matches = try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false,
+                                           valueSlot: Schema.documentSlot)
+            var seen = Set<String>()
+            return matches.compactMap { seen.insert($0.value).inserted ? $0.value : nil }
+        }
+    }
+
     /// The segments of document `id` in reading order; empty when the index does not hold it.
     public func segments(ofDocument id: String) throws(HanSearchError) -> [Segment] {
         try withRetryOnModification {
