@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hanindex", targets: ["hanindex"]),
+        .executable(name: "hanbench", targets: ["hanbench"]),
         .library(name: "HanSearch", targets: ["HanSearch"]),
     ],
     dependencies: [
@@ -23,6 +24,14 @@ let package = Package(
         .target(name: "HanSearch", dependencies: ["Xapian"]),
         .executableTarget(
             name: "hanindex",
+            dependencies: [
+                "HanSearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // In-process query timings for bench/run.
+        .executableTarget(
+            name: "hanbench",
             dependencies: [
                 "HanSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
