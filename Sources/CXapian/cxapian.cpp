@@ -58,6 +58,11 @@ static_assert(HX_DB_RETRY_LOCK == Xapian::DB_RETRY_LOCK, "flag");
 static_assert(HX_DB_BACKEND_GLASS == Xapian::DB_BACKEND_GLASS, "flag");
 static_assert(HX_DB_BACKEND_CHERT == Xapian::DB_BACKEND_CHERT, "flag");
 static_assert(HX_DB_BACKEND_INMEMORY == Xapian::DB_BACKEND_INMEMORY, "flag");
+static_assert(HX_COMPACT_STANDARD == Xapian::Compactor::STANDARD, "compact");
+static_assert(HX_COMPACT_FULL == Xapian::Compactor::FULL, "compact");
+static_assert(HX_COMPACT_FULLER == Xapian::Compactor::FULLER, "compact");
+static_assert(HX_COMPACT_NO_RENUMBER == Xapian::DBCOMPACT_NO_RENUMBER, "compact");
+static_assert(HX_COMPACT_MULTIPASS == Xapian::DBCOMPACT_MULTIPASS, "compact");
 static_assert(HX_OP_AND == Xapian::Query::OP_AND, "op");
 static_assert(HX_OP_OR == Xapian::Query::OP_OR, "op");
 static_assert(HX_OP_AND_NOT == Xapian::Query::OP_AND_NOT, "op");
@@ -212,6 +217,16 @@ int hx_database_close(hx_database *db, hx_error **err) {
     return guard(err, [&] {
         require(db, "database");
         db->db.close();
+    });
+}
+
+int hx_database_compact(const hx_database *db, const char *dest, unsigned flags, int block_size,
+                        hx_error **err) {
+    return guard(err, [&] {
+        require(db, "database");
+        require(dest, "dest");
+        // Database::compact is not const in 1.4, though it only reads the database.
+        const_cast<Xapian::Database &>(db->db).compact(dest, flags, block_size);
     });
 }
 

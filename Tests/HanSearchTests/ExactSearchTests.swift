@@ -98,7 +98,9 @@ struct ExactSearchTests {
 
         init() throws {
             let reports = try TestSupport.reports(inJSONLines: TestSupport.devCorpusPath)
-            let path = try TestSupport.index(reports)
+            // Built in bulk, as `hanindex index` builds a new index; BulkIndexerTests checks that it
+            // holds the same documents as one built with IndexWriter.
+            let path = try TestSupport.index(reports, bulk: BulkIndexer.Options(workers: 2))
             index = try SearchIndex(path: path)
             let segmenter = Segmenter()
             segments = reports.flatMap(segmenter.segments(of:))

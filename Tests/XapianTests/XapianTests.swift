@@ -222,6 +222,32 @@ func t(_ s: String) -> Query { .term(s) }
         #expect(try viaAdd.documentCount() == 3)
     }
 
+    @Test func compactMergesShardsRenumberingDocids() throws {
+        let dir = try TempDir()
+        let p1 = dir.path("s1"), p2 = dir.path("s2"), merged = dir.path("merged")
+        do {
+            let w1 = try WritableDatabase(path: p1, flags: [.noSync])
+            try w1.addDocument(makeDoc(id: "a", words: ["shared", "one"]))
+            try w1.addDocument(makeDoc(id: "b", words: ["one"]))
+            try w1.setMetadata("v1", forKey: "k")
+            try w1.commit()
+            let w2 = try WritableDatabase(path: p2, flags: [.noSync])
+            try w2.addDocument(makeDoc(id: "c", words: ["shared", "two"]))
+            try w2.commit()
+        }
+        try Database(shards: [Database(path: p1), Database(path: p2)]).compact(to: merged)
+        let db = try Database(path: merged)
+        #expect(try db.documentCount() == 3)
+        // Shard 2's documents follow shard 1's, positions survive, metadata is kept.
+        #expect(try (1...3).map { try db.document($0).dataString } == ["a", "b", "c"])
+        #expect(try search(db, .phrase([t("shared"), t("two")], window: 2)) == [3])
+        #expect(try db.metadata("k") == "v1")
+        // Overlapping docids cannot be kept without renumbering.
+        #expect(throws: XapianError.self) {
+            try Database(shards: [Database(path: p1), Database(path: p2)]).compact(to: dir.path("x"), renumber: false)
+        }
+    }
+
     @Test func transactionCancelDiscards() throws {
         let dir = try TempDir()
         let db = try WritableDatabase(path: dir.path("db"), flags: [.noSync])

@@ -111,6 +111,24 @@ int hx_database_postlist(const hx_database *db, const char *term,
                          uint32_t **docids, size_t *count, hx_error **err);
 void hx_docids_free(uint32_t *docids);
 
+/* Compaction levels and flags for hx_database_compact (values equal
+ * Xapian::Compactor::STANDARD/FULL/FULLER and Xapian::DBCOMPACT_*). */
+enum {
+    HX_COMPACT_STANDARD = 0,
+    HX_COMPACT_FULL = 1,
+    HX_COMPACT_FULLER = 2,
+    HX_COMPACT_NO_RENUMBER = 4,
+    HX_COMPACT_MULTIPASS = 8
+};
+
+/** Writes a compacted copy of all shards of `db` to the new database folder
+ *  `dest` (Xapian::Database::compact): tables are rewritten in sorted order
+ *  with full blocks, and documents of later shards are renumbered after
+ *  earlier ones unless HX_COMPACT_NO_RENUMBER.  `flags` is one level OR-ed
+ *  with flags; `block_size` 0 keeps the default. */
+int hx_database_compact(const hx_database *db, const char *dest, unsigned flags, int block_size,
+                        hx_error **err);
+
 /* --------------------------------------------------- writable database */
 
 /** Opens a writable database; `action_and_flags` is one HX_DB_* action OR-ed
