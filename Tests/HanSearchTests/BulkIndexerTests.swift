@@ -76,14 +76,19 @@ struct BulkIndexerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
     }
 
-    @Test("the memory budget sets the commit cadence: a smaller budget commits more often")
+    @Test("commits are small for speed, and smaller still when the memory budget requires it")
     func budgetSetsCommitCadence() throws {
         let small = try BulkIndexer(path: TestSupport.temporaryFolder(),
                                     options: BulkIndexer.Options(workers: 2, memoryBudget: 256 << 20))
         let large = try BulkIndexer(path: TestSupport.temporaryFolder(),
                                     options: BulkIndexer.Options(workers: 2, memoryBudget: 2 << 30))
-        #expect(small.commitBytes < large.commitBytes)
-        #expect(large.commitBytes * 2 * BulkIndexer.bufferBytesPerInputByte <= 2 << 30)
+        let tiny = try BulkIndexer(path: TestSupport.temporaryFolder(),
+                                   options: BulkIndexer.Options(workers: 2, memoryBudget: 100 << 20))
+        #expect(small.commitBytes == BulkIndexer.preferredCommitBytes)
+        #expect(large.commitBytes == BulkIndexer.preferredCommitBytes)
+        #expect(tiny.commitBytes < small.commitBytes)
+        #expect(tiny.commitBytes * 2 * BulkIndexer.bufferBytesPerInputByte <= 100 << 20)
+        try tiny.finish()
         try small.finish()
         try large.finish()
     }
