@@ -552,6 +552,30 @@ func t(_ s: String) -> Query { .term(s) }
         #expect(try enquire.mset(offset: 0, limit: 10).allSatisfy { $0.value.isEmpty })
     }
 
+    @Test func collapseKeepsOneMatchPerValue() throws {
+        let dir = try TempDir()
+        let db = try WritableDatabase(path: dir.path("db"), flags: [.noSync])
+        for (i, group) in ["x", "y", "x", "", "z", "y"].enumerated() {
+            let doc = makeDoc(id: "\(i + 1)", words: ["doc"])
+            doc.setValue(group, slot: 3)
+            try db.addDocument(doc)
+        }
+        let enquire = Enquire(database: db)
+        enquire.setQuery(t("doc"))
+        enquire.useBoolWeight()
+        enquire.setCollapseKey(slot: 3)
+        let collapsed = try enquire.mset(offset: 0, limit: 10, checkAtLeast: 6, includeData: false)
+        // Documents without a value are never collapsed.
+        #expect(collapsed.docids == [1, 2, 4, 5])
+        #expect(collapsed.map(\.collapseKey) == ["x", "y", "", "z"])
+        #expect(collapsed.matchesEstimated == 4 && collapsed.matchesLowerBound == 4)
+        enquire.setCollapseKey(slot: 3, max: 2)
+        #expect(try enquire.mset(offset: 0, limit: 10).count == 6)
+        enquire.setCollapseKey(slot: nil)
+        let plain = try enquire.mset(offset: 0, limit: 10)
+        #expect(plain.count == 6 && plain.allSatisfy { $0.collapseKey.isEmpty })
+    }
+
     @Test func exactCountWithCheckAtLeast() throws {
         let dir = try TempDir()
         let db = try WritableDatabase(path: dir.path("db"), flags: [.noSync])

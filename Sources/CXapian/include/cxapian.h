@@ -257,6 +257,10 @@ int hx_enquire_set_sort_by_value_then_relevance(hx_enquire *enq, uint32_t slot, 
                                                 hx_error **err);
 int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, int reverse,
                                                 hx_error **err);
+/** Keeps at most `max` matches per value in `slot` (Xapian's collapse key);
+ *  `max` 0 turns collapsing off.  The match count then counts collapsed
+ *  matches. */
+int hx_enquire_set_collapse_key(hx_enquire *enq, uint32_t slot, uint32_t max, hx_error **err);
 hx_mset *hx_enquire_get_mset(hx_enquire *enq, uint32_t first, uint32_t maxitems,
                              uint32_t check_at_least, hx_error **err);
 
@@ -281,6 +285,10 @@ int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **
  *  `lengths` (hx_mset_size() entries).  Unset values are empty. */
 int hx_mset_get_values(const hx_mset *mset, uint32_t slot, char **bytes, size_t *bytes_len,
                        uint32_t *lengths, hx_error **err);
+/** Like hx_mset_get_values, for the items' collapse keys (empty when the
+ *  enquire did not collapse): no document is read. */
+int hx_mset_get_collapse_keys(const hx_mset *mset, char **bytes, size_t *bytes_len, uint32_t *lengths,
+                              hx_error **err);
 /** Document data of item i in a malloc'ed buffer. */
 int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err);
 

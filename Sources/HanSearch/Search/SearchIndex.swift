@@ -141,7 +141,8 @@ public final class SearchIndex {
     /// The distinct ids of the documents that have a segment matching `parsed`, in index order.
     ///
     /// All matches, exactly, and much cheaper than ``search(_:text:options:)`` with a huge limit: no
-    /// ranking, no segment data, no snippets — each match's document id comes from a value slot.
+    /// ranking, no segment data, no snippets. Xapian collapses the segments of a document on the value
+    /// slot holding its id while it matches, and hands the id back without reading any document.
     public func documentIDs(matching parsed: ParsedQuery) throws(HanSearchError) -> [String] {
         let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
             try matcher(for: parsed)
@@ -152,10 +153,8 @@ public final class SearchIndex {
             enquire.useBoolWeight()
             enquire.setDocidOrder(.ascending)
             let count = try database.documentCount()
-            let matches = try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false,
-                                           valueSlot: Schema.documentSlot)
-            var seen = Set<String>()
-            return matches.compactMap { seen.insert($0.value).inserted ? $0.value : nil }
+            enquire.setCollapseKey(slot: Schema.documentSlot)
+            return try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false).map(\.collapseKey)
         }
     }
 
