@@ -137,6 +137,8 @@ struct ExactSearchTests {
             let expected = fixture.brute.containing(query)
             let found = try TestSupport.allMatches(query, in: fixture.index)
             #expect(found == expected, "query \(query): \(found.subtracting(expected).count) false hits, \(expected.subtracting(found).count) misses")
+            // A page of the ten best still reports the exact total.
+            #expect(try fixture.index.search(query).total == expected.count, "query \(query): total")
             #expect(!expected.isEmpty)
             checked += 1
             lengths[length, default: 0] += 1
