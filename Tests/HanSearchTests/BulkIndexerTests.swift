@@ -22,7 +22,8 @@ struct BulkIndexerTests {
     func sameDocumentsAsIndexWriter() throws {
         let reports = Array(try TestSupport.reports(inJSONLines: TestSupport.devCorpusPath).prefix(300))
         let written = try contents(TestSupport.index(reports))
-        let bulkPath = try TestSupport.index(reports, bulk: BulkIndexer.Options(workers: 3))
+        // Small shards, so that each worker writes several and the merge renumbers many.
+        let bulkPath = try TestSupport.index(reports, bulk: BulkIndexer.Options(workers: 3, shardBytes: 32 << 10))
         let bulk = try contents(bulkPath)
         #expect(written.count > 1_000)
         #expect(Set(bulk.keys) == Set(written.keys))
@@ -35,6 +36,15 @@ struct BulkIndexerTests {
         }
         #expect(differing == 0)
         #expect(try Database(path: bulkPath).metadata(Schema.analyzerVersionKey) == Schema.analyzerVersion)
+    }
+
+    @Test("a build of nothing gives an empty index with the analyzer version")
+    func emptyBuild() throws {
+        let path = try TestSupport.index([], bulk: BulkIndexer.Options(workers: 2))
+        let database = try Database(path: path)
+        #expect(try database.documentCount() == 0)
+        #expect(try database.metadata(Schema.analyzerVersionKey) == Schema.analyzerVersion)
+        #expect(try SearchIndex(path: path).search("内容").total == 0)
     }
 
     @Test("a repeated id replaces the earlier version, with no stale segments, as updates do")

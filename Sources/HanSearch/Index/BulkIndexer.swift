@@ -5,7 +5,8 @@ import Xapian
 ///
 /// How, and why each step pays (measured with `bench/run`):
 /// - Reports are segmented on the caller's thread and handed in batches to worker threads (one per
-///   core by default); each worker writes its own shard, a temporary Xapian database beside the index.
+///   core by default); each worker writes its own shards, temporary Xapian databases beside the index,
+///   starting a new one every ``Options/shardBytes`` of text so that each stays small.
 /// - A shard is new, so documents are added with `add_document`: no lookup of an earlier version of
 ///   each segment, as ``IndexWriter`` must do. Shards are written without syncing (`DB_NO_SYNC`).
 /// - Xapian buffers postings and positions in ordered maps until a flush. Small flushes are
@@ -31,13 +32,17 @@ public final class BulkIndexer {
         public var memoryBudget: Int
         /// How bodies are cut into segments.
         public var segmenter: Segmenter
+        /// Input bytes (segment text and title) after which a worker starts a new shard.
+        public var shardBytes: Int
 
-        /// Creates options; by default one worker per core and a 1 GiB budget.
+        /// Creates options; by default one worker per core, a 1 GiB budget and shards of
+        /// ``BulkIndexer/defaultShardBytes``.
         public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, memoryBudget: Int = 1 << 30,
-                    segmenter: Segmenter = Segmenter()) {
+                    segmenter: Segmenter = Segmenter(), shardBytes: Int = BulkIndexer.defaultShardBytes) {
             self.workers = max(1, workers)
             self.memoryBudget = memoryBudget
             self.segmenter = segmenter
+            self.shardBytes = max(1, shardBytes)
         }
     }
 
@@ -49,6 +54,10 @@ public final class BulkIndexer {
     static let preferredCommitBytes = 256 << 10
     /// Memory outside the workers' buffers: the program, the reader's file buffer, queued batches.
     static let fixedOverhead = 96 << 20
+    /// The default ``Options/shardBytes``. Xapian's tables cost more to update as they
+    /// grow; on the 20k-document corpus, shards of 4 MB of text took 11% less CPU time (mostly system
+    /// time: 12.3 s down to 4.7 s) than one shard per worker, for a 2% larger merged index.
+    public static let defaultShardBytes = 4 << 20
     /// Input bytes per batch handed to a worker.
     static let batchBytes = 64 << 10
 
@@ -117,8 +126,9 @@ public final class BulkIndexer {
                           XapianError(type: "DatabaseCreateError", message: error.localizedDescription))
         }
         let commitBytes = self.commitBytes
+        let shardBytes = options.shardBytes
         workers = (0..<options.workers).map { number in
-            ShardWorker(path: "\(scratch)/shard-\(number)", queue: queue, commitBytes: commitBytes)
+            ShardWorker(folder: scratch, number: number, queue: queue, commitBytes: commitBytes, shardBytes: shardBytes)
         }
         for worker in workers {
             done.enter()
@@ -186,8 +196,14 @@ public final class BulkIndexer {
         if let error = workers.lazy.compactMap(\.error).first { throw error }
         let merged = scratch + "/merged"
         try HanSearchError.catching(path: path, action: "merging the shards") {
-            let shards = try workers.map { try Database(path: $0.path) }
-            try Database(shards: shards).compact(to: merged)
+            let shards = try workers.flatMap(\.shards).map { try Database(path: $0) }
+            if shards.isEmpty {
+                let empty = try WritableDatabase(path: merged, mode: .create)
+                try empty.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+                try empty.close()
+            } else {
+                try Database(shards: shards).compact(to: merged)
+            }
             try? FileManager.default.removeItem(atPath: path)
             try FileManager.default.moveItem(atPath: merged, toPath: path)
         }
@@ -325,48 +341,75 @@ final class BatchQueue: @unchecked Sendable {
     }
 }
 
-/// One worker thread's shard.
+/// One worker thread and the shards it writes.
 final class ShardWorker: @unchecked Sendable {
-    let path: String
+    let folder: String
+    let number: Int
     let queue: BatchQueue
     let commitBytes: Int
+    let shardBytes: Int
     /// Set by the worker thread before it ends; read after it ended.
     private(set) var error: HanSearchError?
     /// Segments written.
     private(set) var segments = 0
+    /// The shards written, in order.
+    private(set) var shards: [String] = []
 
-    init(path: String, queue: BatchQueue, commitBytes: Int) {
-        self.path = path
+    init(folder: String, number: Int, queue: BatchQueue, commitBytes: Int, shardBytes: Int) {
+        self.folder = folder
+        self.number = number
         self.queue = queue
         self.commitBytes = commitBytes
+        self.shardBytes = shardBytes
     }
 
-    /// Writes batches until the queue is drained, committing every ``commitBytes`` of input.
+    /// Writes batches until the queue is drained, committing every ``commitBytes`` of input and
+    /// starting a new shard every ``shardBytes``.
     func run() {
         do {
-            try HanSearchError.catching(path: path, action: "writing a shard") {
-                let database = try WritableDatabase(path: path, mode: .createOrOverwrite, flags: [.noSync])
-                try database.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+            try HanSearchError.catching(path: folder, action: "writing a shard") {
                 let builder = SegmentDocumentBuilder()
+                var database: WritableDatabase?
                 var pending = 0
+                var inShard = 0
                 while let batch = queue.pop() {
+                    if database == nil { database = try openShard() }
+                    guard let shard = database else { break }
                     for segment in batch.segments {
-                        try database.addDocument(builder.document(for: segment))
+                        try shard.addDocument(builder.document(for: segment))
                     }
                     segments += batch.segments.count
                     pending += batch.bytes
-                    if pending >= commitBytes {
-                        try database.commit()
+                    inShard += batch.bytes
+                    if inShard >= shardBytes {
+                        try close(shard)
+                        database = nil
+                        pending = 0
+                        inShard = 0
+                    } else if pending >= commitBytes {
+                        try shard.commit()
                         pending = 0
                     }
                 }
-                try database.setMetadata(ISO8601DateFormatter().string(from: Date()), forKey: Schema.lastCommitKey)
-                try database.commit()
-                try database.close()
+                if let database { try close(database) }
             }
         } catch {
             self.error = error
             queue.fail()
         }
+    }
+
+    private func openShard() throws -> WritableDatabase {
+        let path = "\(folder)/shard-\(number)-\(shards.count)"
+        let database = try WritableDatabase(path: path, mode: .createOrOverwrite, flags: [.noSync])
+        try database.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+        shards.append(path)
+        return database
+    }
+
+    private func close(_ database: WritableDatabase) throws {
+        try database.setMetadata(ISO8601DateFormatter().string(from: Date()), forKey: Schema.lastCommitKey)
+        try database.commit()
+        try database.close()
     }
 }
