@@ -86,6 +86,22 @@ struct BulkIndexerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
     }
 
+    @Test("scratch folders of interrupted builds are removed; those of running builds are kept")
+    func abandonedScratchRemoved() throws {
+        let path = TestSupport.temporaryFolder()
+        let dead = path + ".bulk-\(Int32.max)"
+        let alive = path + ".bulk-1"  // pid 1 always runs
+        for folder in [dead, alive] {
+            try FileManager.default.createDirectory(atPath: folder + "/shard-0-0", withIntermediateDirectories: true)
+        }
+        let indexer = try BulkIndexer(path: path, options: BulkIndexer.Options(workers: 1))
+        try indexer.add(Report(id: "a", title: "t", body: "内容"))
+        try indexer.finish()
+        #expect(try SearchIndex(path: path).search("内容").total == 1)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: alive))
+    }
+
     @Test("commits are small for speed, and smaller still when the memory budget requires it")
     func budgetSetsCommitCadence() throws {
         let small = try BulkIndexer(path: TestSupport.temporaryFolder(),

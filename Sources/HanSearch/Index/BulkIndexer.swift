@@ -114,6 +114,7 @@ public final class BulkIndexer {
         // Xapian flushes every XAPIAN_FLUSH_THRESHOLD documents (10,000 by default, tiny for segments);
         // the workers decide when to commit instead. Read when a database is opened.
         setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1)
+        BulkIndexer.removeAbandonedScratch(of: path)
         let scratch = path + ".bulk-\(ProcessInfo.processInfo.processIdentifier)"
         let queue = BatchQueue(capacity: options.workers * 2)
         self.scratch = scratch
@@ -147,6 +148,20 @@ public final class BulkIndexer {
             queue.fail()
             done.wait()
             try? FileManager.default.removeItem(atPath: scratch)
+        }
+    }
+
+    /// Removes the scratch folders (`<index>.bulk-<pid>`) that interrupted builds of `path` left behind:
+    /// those whose process no longer runs.
+    static func removeAbandonedScratch(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".bulk-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != ProcessInfo.processInfo.processIdentifier,
+                  kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
         }
     }
 
