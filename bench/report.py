@@ -11,6 +11,7 @@ DIRs holds machine.txt. Prints the markdown report and writes it to OUT.md.
 import argparse
 import json
 import os
+import re
 import sys
 import unicodedata
 
@@ -70,16 +71,25 @@ def ratio(a, b):
     return a / b
 
 
-def input_bytes(corpus):
-    """UTF-8 bytes of normalized title + body, as peers.py counts them."""
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3040-\u30ff\uac00-\ud7af"
+CJK_SPACE = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
+
+
+def read_corpus(corpus):
+    """Document count, UTF-8 bytes of normalized title + body (as peers.py counts them), and each
+    document's normalized title and body with whitespace between two CJK characters removed (as
+    HanSearch indexes them, see the README's rules)."""
     total = docs = 0
+    joined = {}
     with open(corpus, encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 o = json.loads(line)
-                total += len(norm(o.get("title") or "").encode()) + len(norm(o.get("body") or "").encode())
+                title, body = norm(o.get("title") or ""), norm(o.get("body") or "")
+                total += len(title.encode()) + len(body.encode())
                 docs += 1
-    return docs, total
+                joined[str(o["id"])] = (CJK_SPACE.sub("", title), CJK_SPACE.sub("", body))
+    return docs, total, joined
 
 
 class Engine:
@@ -90,6 +100,7 @@ class Engine:
         self.index_s = self.index_mb = self.rss_mb = None
         self.all_ms, self.top_ms = {}, {}
         self.fp = self.fn = None
+        self.fp_by_rule = 0
         self.note = ""
 
     def mbps(self, mb_in):
@@ -103,7 +114,7 @@ class Engine:
 
 def collect(label, d, lines):
     corpus = open(os.path.join(d, "corpus.txt")).read().strip()
-    docs, nbytes = input_bytes(corpus)
+    docs, nbytes, joined = read_corpus(corpus)
     mb_in = nbytes / 1e6
     engines = []
 
@@ -114,17 +125,20 @@ def collect(label, d, lines):
     ours.note = ix.get("note", "")
     hb = load(os.path.join(d, "hanbench.json"), {"queries": []})
     truth = {x["q"]: set(x["ids"]) for x in load(os.path.join(d, "peers-work", "scan.result.json"), {}).get("results", [])}
-    fp = fn = differing = 0
+    fp = fn = by_rule = 0
     for x in hb["queries"]:
         q = norm(x["q"])
         ours.all_ms[q], ours.top_ms[q] = x["all_ms"], x["top_ms"]
         if q in truth:
             got = set(x["docs"])
-            fp += len(got - truth[q])
+            extra = got - truth[q]
+            fp += len(extra)
             fn += len(truth[q] - got)
-            differing += got != truth[q]
+            # documents that contain q once whitespace between CJK characters is removed
+            by_rule += sum(1 for d in extra if d in joined and any(q in t for t in joined[d]))
     if truth:
         ours.fp, ours.fn = fp, fn
+        ours.fp_by_rule = by_rule
     engines.append(ours)
 
     peers = load(os.path.join(d, "peers.json"), {"peers": []})
@@ -161,7 +175,12 @@ def collect(label, d, lines):
         lines.append("| " + " | ".join([
             NAMES.get(e.key, e.key), fmt(e.index_s, 1), fmt(e.mbps(mb_in)), fmt(e.index_mb, 1), fmt(e.rss_mb, 0),
             fmt(e.lat("all", 50)), fmt(e.lat("all", 99)), fmt(e.lat("top", 50)), fmt(e.lat("top", 99)),
-            "-" if e.fp is None else f"{e.fp:,}", "-" if e.fn is None else f"{e.fn:,}"]) + " |")
+            "-" if e.fp is None else f"{e.fp:,}" + (f" ({e.fp_by_rule:,} ✝)" if e.fp_by_rule else ""),
+            "-" if e.fn is None else f"{e.fn:,}"]) + " |")
+    if ours.fp_by_rule:
+        lines.append(f"\n✝ {ours.fp_by_rule:,} of HanSearch's extra documents contain the query once whitespace "
+                     "between two CJK characters is removed, which HanSearch does by design (text extracted "
+                     "from PDF reads 科技服 务业) and the scan peer does not.")
 
     lines.append("\nHanSearch ÷ peer (throughput: above 1 = HanSearch indexes faster; size and latency: "
                  "below 1 = HanSearch is smaller / answers faster):\n")
@@ -244,7 +263,9 @@ def targets(res, budget_mb, lines):
             f"{rps:,.0f} req/s, p99 {w['p99_us'] / 1000:.2f} ms, {errs} errors",
             rps >= 5000 and w["p99_us"] < 10000 and errs == 0)
     if ours.fp is not None:
-        row("zero false positives / negatives (documents, vs scan)", f"{ours.fp} / {ours.fn}", ours.fp == 0 and ours.fn == 0)
+        real = ours.fp - ours.fp_by_rule
+        row("zero false positives / negatives (documents, vs scan, beyond the whitespace rule ✝)",
+            f"{real} / {ours.fn}", real == 0 and ours.fn == 0)
     lines.append("")
 
 
