@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hanindex", targets: ["hanindex"]),
+        .executable(name: "hanbench", targets: ["hanbench"]),
         .library(name: "HanSearch", targets: ["HanSearch"]),
         .executable(name: "hanserve", targets: ["hanserve"]),
         .library(name: "HanServe", targets: ["HanServe"]),
@@ -62,6 +63,14 @@ let package = Package(
             dependencies: [
                 "HanServe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        // In-process query timings for bench/run.
+        .executableTarget(
+            name: "hanbench",
+            dependencies: [
+                "HanSearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "XapianTests", dependencies: ["Xapian"]),

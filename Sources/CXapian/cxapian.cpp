@@ -58,6 +58,11 @@ static_assert(HX_DB_RETRY_LOCK == Xapian::DB_RETRY_LOCK, "flag");
 static_assert(HX_DB_BACKEND_GLASS == Xapian::DB_BACKEND_GLASS, "flag");
 static_assert(HX_DB_BACKEND_CHERT == Xapian::DB_BACKEND_CHERT, "flag");
 static_assert(HX_DB_BACKEND_INMEMORY == Xapian::DB_BACKEND_INMEMORY, "flag");
+static_assert(HX_COMPACT_STANDARD == Xapian::Compactor::STANDARD, "compact");
+static_assert(HX_COMPACT_FULL == Xapian::Compactor::FULL, "compact");
+static_assert(HX_COMPACT_FULLER == Xapian::Compactor::FULLER, "compact");
+static_assert(HX_COMPACT_NO_RENUMBER == Xapian::DBCOMPACT_NO_RENUMBER, "compact");
+static_assert(HX_COMPACT_MULTIPASS == Xapian::DBCOMPACT_MULTIPASS, "compact");
 static_assert(HX_OP_AND == Xapian::Query::OP_AND, "op");
 static_assert(HX_OP_OR == Xapian::Query::OP_OR, "op");
 static_assert(HX_OP_AND_NOT == Xapian::Query::OP_AND_NOT, "op");
@@ -160,6 +165,24 @@ hx_mset *check_index(const hx_mset *m, size_t i) {
     return const_cast<hx_mset *>(m);
 }
 
+// Concatenates get(item) over all MSet items into one malloc'ed buffer, with each length.
+template <class Get>
+void copy_item_strings(const hx_mset *mset, char **bytes, size_t *bytes_len, uint32_t *lengths, Get get) {
+    require(mset, "mset");
+    require(bytes, "bytes");
+    require(bytes_len, "bytes_len");
+    require(lengths, "lengths");
+    std::string all;
+    size_t i = 0;
+    for (auto it = mset->mset.begin(), end = mset->mset.end(); it != end; ++it, ++i) {
+        std::string item = get(it);
+        lengths[i] = static_cast<uint32_t>(item.size());
+        all += item;
+    }
+    *bytes = all.empty() ? nullptr : dup_string(all);
+    *bytes_len = all.size();
+}
+
 }  // namespace
 
 extern "C" {
@@ -212,6 +235,16 @@ int hx_database_close(hx_database *db, hx_error **err) {
     return guard(err, [&] {
         require(db, "database");
         db->db.close();
+    });
+}
+
+int hx_database_compact(const hx_database *db, const char *dest, unsigned flags, int block_size,
+                        hx_error **err) {
+    return guard(err, [&] {
+        require(db, "database");
+        require(dest, "dest");
+        // Database::compact is not const in 1.4, though it only reads the database.
+        const_cast<Xapian::Database &>(db->db).compact(dest, flags, block_size);
     });
 }
 
@@ -758,6 +791,17 @@ int hx_enquire_set_docid_order(hx_enquire *enq, int order, hx_error **err) {
     });
 }
 
+int hx_enquire_set_collapse_key(hx_enquire *enq, uint32_t slot, uint32_t max, hx_error **err) {
+    return guard(err, [&] {
+        require(enq, "enquire");
+        if (max == 0) {
+            enq->enquire.set_collapse_key(Xapian::BAD_VALUENO);
+        } else {
+            enq->enquire.set_collapse_key(slot, max);
+        }
+    });
+}
+
 int hx_enquire_set_sort_by_relevance(hx_enquire *enq, hx_error **err) {
     return guard(err, [&] {
         require(enq, "enquire");
@@ -851,6 +895,23 @@ int hx_mset_get_rank(const hx_mset *mset, size_t i, uint32_t *out, hx_error **er
 
 int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **err) {
     return guard(err, [&] { *out = check_index(mset, i)->mset[i].get_percent(); });
+}
+
+
+int hx_mset_get_values(const hx_mset *mset, uint32_t slot, char **bytes, size_t *bytes_len,
+                       uint32_t *lengths, hx_error **err) {
+    return guard(err, [&] {
+        copy_item_strings(mset, bytes, bytes_len, lengths,
+                          [&](const Xapian::MSetIterator &it) { return it.get_document().get_value(slot); });
+    });
+}
+
+int hx_mset_get_collapse_keys(const hx_mset *mset, char **bytes, size_t *bytes_len, uint32_t *lengths,
+                              hx_error **err) {
+    return guard(err, [&] {
+        copy_item_strings(mset, bytes, bytes_len, lengths,
+                          [](const Xapian::MSetIterator &it) { return it.get_collapse_key(); });
+    });
 }
 
 int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err) {

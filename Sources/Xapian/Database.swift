@@ -44,6 +44,28 @@ public final class Database {
         return changed != 0
     }
 
+    /// How hard ``compact(to:level:renumber:multipass:)`` packs the tables.
+    public enum CompactionLevel: UInt32, Sendable {
+        /// Full blocks where that is cheap.
+        case standard = 0
+        /// Full blocks (Xapian's `FULL`): smallest output that stays fast to update.
+        case full = 1
+        /// Also lets items overflow blocks (`FULLER`): smallest, slower to update later.
+        case fuller = 2
+    }
+
+    /// Writes a compacted copy of all shards of this database to the new folder `path`: every table is
+    /// rewritten in sorted order with full blocks, so the copy is smaller and faster to read. With
+    /// `renumber`, documents of later shards get docids after those of earlier shards (needed when the
+    /// shards' docids overlap); `multipass` merges many shards in several passes, using less memory.
+    public func compact(to path: String, level: CompactionLevel = .full, renumber: Bool = true,
+                        multipass: Bool = false) throws(XapianError) {
+        var flags = level.rawValue
+        if !renumber { flags |= UInt32(HX_COMPACT_NO_RENUMBER) }
+        if multipass { flags |= UInt32(HX_COMPACT_MULTIPASS) }
+        try call { hx_database_compact(handle, path, flags, 0, &$0) }
+    }
+
     /// Closes the database; later operations throw.
     public func close() throws(XapianError) {
         try call { hx_database_close(handle, &$0) }

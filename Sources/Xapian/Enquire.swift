@@ -42,6 +42,9 @@ public final class Enquire {
         owner = database
     }
 
+    /// Whether ``setCollapseKey(slot:max:)`` turned collapsing on.
+    private var collapsing = false
+
     deinit { hx_enquire_free(handle) }
 
     /// Sets the query to run.
@@ -79,6 +82,16 @@ public final class Enquire {
         mustSucceed { () throws(XapianError) in try call { hx_enquire_set_docid_order(handle, raw, &$0) } }
     }
 
+    /// Keeps at most `max` matches per distinct value in `slot` (Xapian's collapse key), or turns
+    /// collapsing off with `nil`. Match counts then count collapsed matches, and each match carries its
+    /// ``Match/collapseKey`` (copied out without reading the document).
+    public func setCollapseKey(slot: UInt32?, max: Int = 1) {
+        collapsing = slot != nil && max > 0
+        mustSucceed { () throws(XapianError) in
+            try call { hx_enquire_set_collapse_key(handle, slot ?? 0, slot == nil ? 0 : u32(max), &$0) }
+        }
+    }
+
     /// Sets how results are ordered.
     public func setSort(_ sort: Sort) {
         mustSucceed { () throws(XapianError) in
@@ -101,9 +114,10 @@ public final class Enquire {
     ///
     /// At least `checkAtLeast` documents are examined, so passing the document
     /// count makes ``MatchSet/matchesEstimated`` exact. With `includeData` each
-    /// match's document data is fetched too. May throw `DatabaseModifiedError`.
+    /// match's document data is fetched too; with `valueSlot` each match's value in that slot
+    /// (``Match/value``), fetched for all matches in one call. May throw `DatabaseModifiedError`.
     public func mset(
-        offset: Int, limit: Int, checkAtLeast: Int = 0, includeData: Bool = true
+        offset: Int, limit: Int, checkAtLeast: Int = 0, includeData: Bool = true, valueSlot: UInt32? = nil
     ) throws(XapianError) -> MatchSet {
         let m = try make { hx_enquire_get_mset(handle, u32(offset), u32(limit), u32(checkAtLeast), &$0) }
         defer { hx_mset_free(m) }
@@ -119,17 +133,44 @@ public final class Enquire {
         if n > 0 {
             try call { hx_mset_get_items(m, &docids, &weights, &ranks, &percents, &$0) }
         }
+        let values = try valueSlot.map { slot throws(XapianError) in
+            try msetStrings(count: n) { hx_mset_get_values(m, slot, $0, $1, $2, &$3) }
+        }
+        let keys = collapsing ? try msetStrings(count: n) { hx_mset_get_collapse_keys(m, $0, $1, $2, &$3) } : nil
         var matches: [Match] = []
         matches.reserveCapacity(n)
         for i in 0..<n {
             let data = includeData ? try takeString { hx_mset_get_data(m, i, $0, $1, &$2) } : ""
             matches.append(Match(
                 docid: docids[i], weight: weights[i], rank: Int(ranks[i]),
-                percent: Int(percents[i]), data: data))
+                percent: Int(percents[i]), data: data, value: values?[i] ?? "", collapseKey: keys?[i] ?? ""))
         }
         return MatchSet(
             matches: matches, matchesEstimated: Int(estimated),
             matchesLowerBound: Int(lower), matchesUpperBound: Int(upper))
+    }
+}
+
+/// One string per MSet item (`count` of them), copied out by one C call that fills a buffer and
+/// each item's length.
+private func msetStrings(
+    count: Int,
+    _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, UnsafeMutablePointer<Int>,
+             UnsafeMutablePointer<UInt32>, inout CError) -> Int32
+) throws(XapianError) -> [String] {
+    guard count > 0 else { return [] }
+    var lengths = [UInt32](repeating: 0, count: count)
+    var bytes: UnsafeMutablePointer<CChar>? = nil
+    var total = 0
+    try call { body(&bytes, &total, &lengths, &$0) }
+    defer { hx_string_free(bytes) }
+    guard let bytes, total > 0 else { return Array(repeating: "", count: count) }
+    return bytes.withMemoryRebound(to: UInt8.self, capacity: total) { base in
+        var start = 0
+        return lengths.map { length in
+            defer { start += Int(length) }
+            return String(decoding: UnsafeBufferPointer(start: base + start, count: Int(length)), as: UTF8.self)
+        }
     }
 }
 
@@ -145,14 +186,21 @@ public struct Match: Sendable, Equatable, Hashable {
     public var percent: Int
     /// Its document data decoded as UTF-8 (`""` when not fetched).
     public var data: String
+    /// Its value in the slot asked for with `valueSlot`, decoded as UTF-8 (`""` when not fetched).
+    public var value: String
+    /// Its collapse key when the enquire collapses (``Enquire/setCollapseKey(slot:max:)``), else `""`.
+    public var collapseKey: String
 
     /// Creates a match.
-    public init(docid: UInt32, weight: Double, rank: Int, percent: Int, data: String) {
+    public init(docid: UInt32, weight: Double, rank: Int, percent: Int, data: String, value: String = "",
+                collapseKey: String = "") {
         self.docid = docid
         self.weight = weight
         self.rank = rank
         self.percent = percent
         self.data = data
+        self.value = value
+        self.collapseKey = collapseKey
     }
 }
 

@@ -12,6 +12,8 @@ struct IndexCommand: ParsableCommand {
             last commit, and running the same command again completes it.
             A bad record (malformed JSON, invalid UTF-8, a missing field) is reported with its file and \
             line and skipped; the rest is indexed, and the exit status is 2.
+            A new (or empty) index is built in bulk: one shard per thread, merged with Xapian's \
+            compaction at the end, within --memory-budget. Nothing is visible until the build completes.
             """
     )
 
@@ -20,11 +22,50 @@ struct IndexCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or folders to index.", valueName: "PATH"))
     var paths: [String] = ["corpus"]
 
-    @Option(help: "Reports per commit.")
+    @Option(help: "Reports per commit when updating an existing index.")
     var batchSize = 2_000
+
+    @Option(help: ArgumentHelp("Memory a bulk build may use: bytes, or a number with K, M or G (binary units).",
+                               valueName: "SIZE"))
+    var memoryBudget = "1G"
+
+    @Option(help: "Threads for a bulk build (default: one per core).")
+    var threads: Int?
+
+    @Flag(help: "Add to a new index one report at a time, as updates do, instead of building it in bulk.")
+    var noBulk = false
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        guard let budget = IndexCommand.bytes(memoryBudget), budget >= 64 << 20 else {
+            throw ValidationError("--memory-budget must be a size of at least 64M, such as 512M or 2G")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// `text` as a number of bytes: digits with an optional K, M or G suffix (powers of 1024).
+    static func bytes(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = text.uppercased()
+        if digits.hasSuffix("IB") || digits.hasSuffix("B") { digits.removeLast(digits.hasSuffix("IB") ? 2 : 1) }
+        var multiplier = 1
+        if let last = digits.last, let unit = units[last] {
+            multiplier = unit
+            digits.removeLast()
+        }
+        guard let value = Int(digits), value >= 0 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : product
+    }
+
+    /// The writer for this run: a bulk build for a new index, updates in place otherwise.
+    func makeSink() throws -> any ReportSink {
+        if !noBulk && BulkIndexer.canBuild(at: location.index) {
+            var options = BulkIndexer.Options(memoryBudget: IndexCommand.bytes(memoryBudget) ?? 1 << 30)
+            if let threads { options.workers = threads }
+            return try BulkIndexer(path: location.index, options: options)
+        }
+        return UpdatingSink(writer: try IndexWriter(path: location.index), batchSize: batchSize)
     }
 
     func run() throws {
@@ -32,9 +73,9 @@ struct IndexCommand: ParsableCommand {
         let (files, missing) = reader.files(in: paths)
         var problems = missing.count
         for problem in missing { note("hanindex: \(problem)") }
-        let writer: IndexWriter
+        let writer: any ReportSink
         do {
-            writer = try IndexWriter(path: location.index)
+            writer = try makeSink()
         } catch {
             throw fail("\(error)")
         }
@@ -64,7 +105,7 @@ struct IndexCommand: ParsableCommand {
                     }
                 }
                 do {
-                    if failure == nil, writer.pendingChanges >= batchSize { try writer.commit() }
+                    if failure == nil { try writer.checkpoint() }
                 } catch {
                     failure = error
                 }
@@ -80,7 +121,7 @@ struct IndexCommand: ParsableCommand {
             throw fail("\(failure) — the index keeps its last commit; run the same command again to resume")
         }
         do {
-            try writer.commit()
+            try writer.finish()
         } catch {
             throw fail("\(error)")
         }
@@ -88,6 +129,34 @@ struct IndexCommand: ParsableCommand {
         print(progress.summary(files: files.count, problems: problems, index: location.index))
         if problems > 0 { throw ExitCode(2) }
     }
+}
+
+/// Where `hanindex index` sends what it reads: a bulk build or updates of an existing index.
+protocol ReportSink {
+    /// Adds or replaces a report; returns its number of segments.
+    func add(_ report: Report) throws -> Int
+    /// Adds or replaces the articles of a page; returns their ids.
+    @discardableResult func add(page: Page, fileID: String) throws -> [String]
+    /// Called after each input item: commits when a batch is complete.
+    func checkpoint() throws
+    /// Makes everything durable and visible.
+    func finish() throws
+}
+
+extension BulkIndexer: ReportSink {
+    func checkpoint() {}
+    func finish() throws { _ = try finish() as Int }
+}
+
+/// Updates an existing index, committing every `batchSize` reports.
+struct UpdatingSink: ReportSink {
+    let writer: IndexWriter
+    let batchSize: Int
+
+    func add(_ report: Report) throws -> Int { try writer.add(report) }
+    func add(page: Page, fileID: String) throws -> [String] { try writer.add(page: page, fileID: fileID) }
+    func checkpoint() throws { if writer.pendingChanges >= batchSize { try writer.commit() } }
+    func finish() throws { try writer.commit() }
 }
 
 extension ReadItem {

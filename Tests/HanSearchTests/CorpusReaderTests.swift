@@ -5,12 +5,12 @@ import Testing
 @Suite("Reading input files")
 struct CorpusReaderTests {
     /// Writes `bytes` to a new file named `name` and reads it, returning reports and problems.
-    private func read(_ bytes: [UInt8], name: String) throws -> (reports: [Report], pages: [Page], problems: [InputProblem]) {
+    private func read(_ bytes: [UInt8], name: String, chunkSize: Int = 1 << 20) throws -> (reports: [Report], pages: [Page], problems: [InputProblem]) {
         let folder = TestSupport.temporaryFolder("input")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = (folder as NSString).appendingPathComponent(name)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let reader = CorpusReader()
+        let reader = CorpusReader(chunkSize: chunkSize)
         let (files, missing) = reader.files(in: [folder])
         var reports: [Report] = []
         var pages: [Page] = []
@@ -75,6 +75,24 @@ struct CorpusReaderTests {
         #expect(result.problems[0].location.line == 2)
         #expect(result.problems[0].location.byteOffset == offset)
         #expect(result.problems[0].message.contains("invalid UTF-8"))
+    }
+
+    @Test("JSON Lines are streamed: any chunk size gives the same reports, line numbers and byte offsets")
+    func streamedChunks() throws {
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"id\": \"a\", \"title\": \"标题\", \"body\": \"第一段\"}\r\n\n".utf8)
+        bytes += Array("{\"id\": \"b\", \"title\": \"t\", \"body\": \"".utf8)
+        let offset = bytes.count
+        bytes += [0xE4, 0xB8] + Array("\"}\n{\"id\": \"c\", \"title\": \"t\", \"body\": }\n".utf8)
+        bytes += Array("{\"id\": \"d\", \"title\": \"t\", \"body\": \"末行没有换行\"}".utf8)
+        for chunkSize in [1, 2, 3, 7, 64, 1 << 20] {
+            let result = try read(bytes, name: "chunks.jsonl", chunkSize: chunkSize)
+            #expect(result.reports.map(\.id) == ["a", "d"], "chunk size \(chunkSize)")
+            #expect(result.reports.first?.title == "标题")
+            #expect(result.reports.last?.body == "末行没有换行")
+            #expect(result.problems.map(\.location.line) == [3, 4], "chunk size \(chunkSize)")
+            #expect(result.problems.first?.location.byteOffset == offset, "chunk size \(chunkSize)")
+        }
+        #expect(try read([0xEF, 0xBB], name: "short.jsonl", chunkSize: 1).problems.count == 1)
     }
 
     @Test("binary, empty and unsupported files are refused with a message naming them")

@@ -98,7 +98,9 @@ struct ExactSearchTests {
 
         init() throws {
             let reports = try TestSupport.reports(inJSONLines: TestSupport.devCorpusPath)
-            let path = try TestSupport.index(reports)
+            // Built in bulk, as `hanindex index` builds a new index; BulkIndexerTests checks that it
+            // holds the same documents as one built with IndexWriter.
+            let path = try TestSupport.index(reports, bulk: BulkIndexer.Options(workers: 2))
             index = try SearchIndex(path: path)
             let segmenter = Segmenter()
             segments = reports.flatMap(segmenter.segments(of:))
@@ -135,11 +137,48 @@ struct ExactSearchTests {
             let expected = fixture.brute.containing(query)
             let found = try TestSupport.allMatches(query, in: fixture.index)
             #expect(found == expected, "query \(query): \(found.subtracting(expected).count) false hits, \(expected.subtracting(found).count) misses")
+            // A page of the ten best still reports the exact total.
+            #expect(try fixture.index.search(query).total == expected.count, "query \(query): total")
             #expect(!expected.isEmpty)
             checked += 1
             lengths[length, default: 0] += 1
         }
         #expect(lengths.keys.sorted() == Array(1...8))
+    }
+
+    @Test("documentIDs(matching: .anywhere(q)) finds exactly the documents whose text or title contains q")
+    func documentLevelMatches() throws {
+        let fixture = try Self.fixture()
+        let titles = Dictionary(fixture.segments.map { ($0.doc, BruteForce.joinCJK(Normalizer.normalize($0.title))) },
+                                uniquingKeysWith: { first, _ in first })
+        /// Checks `query` against the brute force (title-only matches are tested in IndexSearchTests).
+        func check(_ query: String) throws {
+            let segmentIDs = fixture.brute.containing(query)
+            let inText = Set(fixture.segments.filter { segmentIDs.contains($0.id) }.map(\.doc))
+            let inTitle = Set(titles.filter { $0.value.contains(query) }.keys)
+            let found = try fixture.index.documentIDs(matching: ParsedQuery.anywhere(query)!)
+            #expect(Set(found) == inText.union(inTitle), "query \(query)")
+            #expect(found.count == Set(found).count, "query \(query): duplicate document ids")
+        }
+        /// The CJK substrings of `text` with `length` characters.
+        func substrings(of text: String, length: Int) -> [String] {
+            let scalars = Array(text.unicodeScalars)
+            guard scalars.count >= length else { return [] }
+            return (0...(scalars.count - length)).compactMap { start in
+                let slice = scalars[start..<(start + length)]
+                return slice.allSatisfy({ CharacterClass.isCJK($0.value) }) ? String(String.UnicodeScalarView(slice)) : nil
+            }
+        }
+        var generator = SeededGenerator(state: 5_000)
+        var checked = 0
+        while checked < 150 {
+            let entry = fixture.brute.entries.randomElement(using: &generator)!
+            let candidates = substrings(of: entry.joined, length: Int.random(in: 1...6, using: &generator))
+            guard let query = candidates.randomElement(using: &generator) else { continue }
+            try check(query)
+            checked += 1
+        }
+        #expect(ParsedQuery.anywhere("，。") == nil)
     }
 
     @Test("ASCII words find exactly the segments that contain the word")

@@ -21,6 +21,29 @@ struct IndexSearchTests {
         #expect(try ids("\"2021 年营\"", index) == ["a#1", "a#2"])
     }
 
+    @Test("documentIDs lists each matching document once, by its text or by its title only")
+    func documentIDs() throws {
+        let path = try TestSupport.index([
+            Report(id: "a", title: "年度报告", body: "营收增长\n营收下降\n其他"),
+            Report(id: "b", title: "无关", body: "今年营收"),
+            Report(id: "c", title: "年度计划", body: "计划内容"),
+            Report(id: "d", title: "空", body: "内容"),
+        ])
+        let index = try SearchIndex(path: path)
+        func documents(_ query: String) throws -> [String] {
+            try index.documentIDs(matching: ParsedQuery.anywhere(query)!)
+        }
+        #expect(try documents("营收") == ["a", "b"])
+        #expect(try documents("年度") == ["a", "c"])
+        #expect(try documents("报告") == ["a"])
+        #expect(try documents("内容") == ["c", "d"])
+        #expect(try documents("度报") == ["a"])
+        #expect(try documents("收增长") == ["a"])
+        #expect(try documents("缺席").isEmpty)
+        #expect(try index.documentIDs(matching: QueryParser().parse("营收 -增长")) == ["a", "b"])
+        #expect(try index.documentIDs(matching: QueryParser().parse("title:年度")) == ["a", "c"])
+    }
+
     @Test("a single character is found anywhere in a run: start, middle, end, alone")
     func singleCharacter() throws {
         let path = try TestSupport.index([

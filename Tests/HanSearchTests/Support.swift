@@ -23,12 +23,19 @@ enum TestSupport {
         return url.path
     }
 
-    /// Writes `reports` into a new index and returns its path.
-    static func index(_ reports: [Report]) throws -> String {
+    /// Writes `reports` into a new index and returns its path: with an ``IndexWriter``, or with a
+    /// ``BulkIndexer`` (as `hanindex index` builds a new index) when `bulk` is set.
+    static func index(_ reports: [Report], bulk: BulkIndexer.Options? = nil) throws -> String {
         let path = temporaryFolder()
-        let writer = try IndexWriter(path: path)
-        for report in reports { try writer.add(report) }
-        try writer.commit()
+        if let bulk {
+            let indexer = try BulkIndexer(path: path, options: bulk)
+            for report in reports { try indexer.add(report) }
+            try indexer.finish()
+        } else {
+            let writer = try IndexWriter(path: path)
+            for report in reports { try writer.add(report) }
+            try writer.commit()
+        }
         return path
     }
 

@@ -222,6 +222,32 @@ func t(_ s: String) -> Query { .term(s) }
         #expect(try viaAdd.documentCount() == 3)
     }
 
+    @Test func compactMergesShardsRenumberingDocids() throws {
+        let dir = try TempDir()
+        let p1 = dir.path("s1"), p2 = dir.path("s2"), merged = dir.path("merged")
+        do {
+            let w1 = try WritableDatabase(path: p1, flags: [.noSync])
+            try w1.addDocument(makeDoc(id: "a", words: ["shared", "one"]))
+            try w1.addDocument(makeDoc(id: "b", words: ["one"]))
+            try w1.setMetadata("v1", forKey: "k")
+            try w1.commit()
+            let w2 = try WritableDatabase(path: p2, flags: [.noSync])
+            try w2.addDocument(makeDoc(id: "c", words: ["shared", "two"]))
+            try w2.commit()
+        }
+        try Database(shards: [Database(path: p1), Database(path: p2)]).compact(to: merged)
+        let db = try Database(path: merged)
+        #expect(try db.documentCount() == 3)
+        // Shard 2's documents follow shard 1's, positions survive, metadata is kept.
+        #expect(try (1...3).map { try db.document($0).dataString } == ["a", "b", "c"])
+        #expect(try search(db, .phrase([t("shared"), t("two")], window: 2)) == [3])
+        #expect(try db.metadata("k") == "v1")
+        // Overlapping docids cannot be kept without renumbering.
+        #expect(throws: XapianError.self) {
+            try Database(shards: [Database(path: p1), Database(path: p2)]).compact(to: dir.path("x"), renumber: false)
+        }
+    }
+
     @Test func transactionCancelDiscards() throws {
         let dir = try TempDir()
         let db = try WritableDatabase(path: dir.path("db"), flags: [.noSync])
@@ -518,6 +544,36 @@ func t(_ s: String) -> Query { .term(s) }
         #expect(try enquire.mset(offset: 0, limit: 10).docids == [4, 1, 3, 2, 5])  // equal weights
         enquire.setSort(.relevance)
         #expect(try enquire.mset(offset: 0, limit: 10).docids == [1, 2, 3, 4, 5])
+        // Values of all matches in one call; unset slots read as empty.
+        enquire.setQuery(t("doc"))
+        let withValues = try enquire.mset(offset: 1, limit: 3, includeData: false, valueSlot: 0)
+        #expect(withValues.map(\.value) == ["2023-01-15", "2022-07-30", "2020-12-31"])
+        #expect(try enquire.mset(offset: 0, limit: 10, valueSlot: 5).allSatisfy { $0.value.isEmpty })
+        #expect(try enquire.mset(offset: 0, limit: 10).allSatisfy { $0.value.isEmpty })
+    }
+
+    @Test func collapseKeepsOneMatchPerValue() throws {
+        let dir = try TempDir()
+        let db = try WritableDatabase(path: dir.path("db"), flags: [.noSync])
+        for (i, group) in ["x", "y", "x", "", "z", "y"].enumerated() {
+            let doc = makeDoc(id: "\(i + 1)", words: ["doc"])
+            doc.setValue(group, slot: 3)
+            try db.addDocument(doc)
+        }
+        let enquire = Enquire(database: db)
+        enquire.setQuery(t("doc"))
+        enquire.useBoolWeight()
+        enquire.setCollapseKey(slot: 3)
+        let collapsed = try enquire.mset(offset: 0, limit: 10, checkAtLeast: 6, includeData: false)
+        // Documents without a value are never collapsed.
+        #expect(collapsed.docids == [1, 2, 4, 5])
+        #expect(collapsed.map(\.collapseKey) == ["x", "y", "", "z"])
+        #expect(collapsed.matchesEstimated == 4 && collapsed.matchesLowerBound == 4)
+        enquire.setCollapseKey(slot: 3, max: 2)
+        #expect(try enquire.mset(offset: 0, limit: 10).count == 6)
+        enquire.setCollapseKey(slot: nil)
+        let plain = try enquire.mset(offset: 0, limit: 10)
+        #expect(plain.count == 6 && plain.allSatisfy { $0.collapseKey.isEmpty })
     }
 
     @Test func exactCountWithCheckAtLeast() throws {

@@ -111,6 +111,24 @@ int hx_database_postlist(const hx_database *db, const char *term,
                          uint32_t **docids, size_t *count, hx_error **err);
 void hx_docids_free(uint32_t *docids);
 
+/* Compaction levels and flags for hx_database_compact (values equal
+ * Xapian::Compactor::STANDARD/FULL/FULLER and Xapian::DBCOMPACT_*). */
+enum {
+    HX_COMPACT_STANDARD = 0,
+    HX_COMPACT_FULL = 1,
+    HX_COMPACT_FULLER = 2,
+    HX_COMPACT_NO_RENUMBER = 4,
+    HX_COMPACT_MULTIPASS = 8
+};
+
+/** Writes a compacted copy of all shards of `db` to the new database folder
+ *  `dest` (Xapian::Database::compact): tables are rewritten in sorted order
+ *  with full blocks, and documents of later shards are renumbered after
+ *  earlier ones unless HX_COMPACT_NO_RENUMBER.  `flags` is one level OR-ed
+ *  with flags; `block_size` 0 keeps the default. */
+int hx_database_compact(const hx_database *db, const char *dest, unsigned flags, int block_size,
+                        hx_error **err);
+
 /* --------------------------------------------------- writable database */
 
 /** Opens a writable database; `action_and_flags` is one HX_DB_* action OR-ed
@@ -239,6 +257,10 @@ int hx_enquire_set_sort_by_value_then_relevance(hx_enquire *enq, uint32_t slot, 
                                                 hx_error **err);
 int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, int reverse,
                                                 hx_error **err);
+/** Keeps at most `max` matches per value in `slot` (Xapian's collapse key);
+ *  `max` 0 turns collapsing off.  The match count then counts collapsed
+ *  matches. */
+int hx_enquire_set_collapse_key(hx_enquire *enq, uint32_t slot, uint32_t max, hx_error **err);
 hx_mset *hx_enquire_get_mset(hx_enquire *enq, uint32_t first, uint32_t maxitems,
                              uint32_t check_at_least, hx_error **err);
 
@@ -257,6 +279,16 @@ int hx_mset_get_docid(const hx_mset *mset, size_t i, uint32_t *out, hx_error **e
 int hx_mset_get_weight(const hx_mset *mset, size_t i, double *out, hx_error **err);
 int hx_mset_get_rank(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err);
 int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **err);
+/** The values in slot `slot` of all hx_mset_size() items, in one call: the
+ *  values back to back in one malloc'ed buffer (*bytes, *bytes_len bytes;
+ *  NULL when all are empty) and each one's length in the caller's array
+ *  `lengths` (hx_mset_size() entries).  Unset values are empty. */
+int hx_mset_get_values(const hx_mset *mset, uint32_t slot, char **bytes, size_t *bytes_len,
+                       uint32_t *lengths, hx_error **err);
+/** Like hx_mset_get_values, for the items' collapse keys (empty when the
+ *  enquire did not collapse): no document is read. */
+int hx_mset_get_collapse_keys(const hx_mset *mset, char **bytes, size_t *bytes_len, uint32_t *lengths,
+                              hx_error **err);
 /** Document data of item i in a malloc'ed buffer. */
 int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err);
 

@@ -60,12 +60,17 @@ public struct InputFile: Sendable, Equatable {
 
 /// Reads reports from JSON Lines, JSON and plain-text files.
 public struct CorpusReader: Sendable {
-    /// Files larger than this are refused, naming the file.
+    /// Files larger than this are refused, naming the file. JSON Lines files are streamed, so
+    /// this limit does not apply to them.
     public var maximumFileSize: Int
+    /// How many bytes of a JSON Lines file are read at a time: reading takes this much memory plus
+    /// the longest line, whatever the size of the file.
+    public var chunkSize: Int
 
     /// Creates a reader.
-    public init(maximumFileSize: Int = 1 << 30) {
+    public init(maximumFileSize: Int = 1 << 30, chunkSize: Int = 1 << 20) {
         self.maximumFileSize = maximumFileSize
+        self.chunkSize = max(1, chunkSize)
     }
 
     /// The input files under `paths` (files, or folders searched recursively), sorted by path,
@@ -116,6 +121,10 @@ public struct CorpusReader: Sendable {
     /// cannot be indexed (which is then skipped). `body` returns false to stop reading.
     public func read(_ file: InputFile, _ body: (ReadItem) -> Bool) {
         let location = InputLocation(file: file.path)
+        if file.format == .jsonLines {
+            streamJSONLines(file, body)
+            return
+        }
         guard file.size <= maximumFileSize else {
             _ = body(.problem(InputProblem(location: location,
                                            message: "the file is \(file.size) bytes; the limit is \(maximumFileSize)")))
@@ -132,7 +141,7 @@ public struct CorpusReader: Sendable {
         }
         switch file.format {
         case .jsonLines:
-            readJSONLines(bytes, file: file.path, body)
+            preconditionFailure("JSON Lines files are streamed")
         case .json:
             if let text = validatedText(bytes, file: file.path, body) {
                 for item in decodeJSON(text, location: location, allowArray: true) where !body(item) { return }
@@ -152,27 +161,78 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// One report per non-empty line; a bad line is reported with its number and skipped.
-    private func readJSONLines(_ bytes: [UInt8], file: String, _ body: (ReadItem) -> Bool) {
-        var lineStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    /// One report per non-empty line; a bad line is reported with its number and skipped. The file is
+    /// read ``chunkSize`` bytes at a time, so memory does not grow with its size.
+    private func streamJSONLines(_ file: InputFile, _ body: (ReadItem) -> Bool) {
+        guard let handle = FileHandle(forReadingAtPath: file.path) else {
+            _ = body(.problem(InputProblem(location: InputLocation(file: file.path),
+                                           message: "cannot read the file (permissions?)")))
+            return
+        }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        var pendingOffset = 0  // file offset of pending[0]
         var lineNumber = 1
-        while lineStart < bytes.count {
-            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
-            let line = bytes[lineStart..<lineEnd]
-            if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
-                let location = InputLocation(file: file, line: lineNumber)
-                if let invalid = CorpusReader.firstInvalidUTF8Offset(line) {
-                    let problem = InputProblem(location: InputLocation(file: file, line: lineNumber, byteOffset: lineStart + invalid),
-                                               message: "invalid UTF-8; the line is skipped")
-                    if !body(.problem(problem)) { return }
-                } else {
-                    for item in decodeJSON(String(decoding: line, as: UTF8.self), location: location, allowArray: false)
-                    where !body(item) { return }
+        var atStart = true
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: chunkSize) ?? Data()
+            } catch {
+                _ = body(.problem(InputProblem(location: InputLocation(file: file.path, line: lineNumber),
+                                               message: "cannot read the file: \(error.localizedDescription)")))
+                return
+            }
+            let atEnd = chunk.isEmpty
+            pending.append(contentsOf: chunk)
+            if atStart {
+                if pending.isEmpty {
+                    _ = body(.problem(InputProblem(location: InputLocation(file: file.path),
+                                                   message: "the file is empty; nothing to index")))
+                    return
+                }
+                guard pending.count >= 3 || atEnd else { continue }
+                atStart = false
+                if pending.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    pending.removeFirst(3)
+                    pendingOffset = 3
                 }
             }
-            lineStart = lineEnd + 1
-            lineNumber += 1
+            var lineStart = 0
+            while lineStart < pending.count {
+                let lineEnd: Int
+                if let newline = pending[lineStart...].firstIndex(of: 0x0A) {
+                    lineEnd = newline
+                } else if atEnd {
+                    lineEnd = pending.count
+                } else {
+                    break  // the rest of the line comes with the next chunk
+                }
+                guard readJSONLine(pending[lineStart..<lineEnd], offset: pendingOffset + lineStart,
+                                   number: lineNumber, file: file.path, body) else { return }
+                lineStart = lineEnd + 1
+                lineNumber += 1
+            }
+            if atEnd { return }
+            let consumed = min(lineStart, pending.count)
+            pending.removeFirst(consumed)
+            pendingOffset += consumed
         }
+    }
+
+    /// Reads one line of a JSON Lines file found at byte `offset` of the file; returns what `body` returns.
+    private func readJSONLine(_ line: ArraySlice<UInt8>, offset: Int, number: Int, file: String,
+                              _ body: (ReadItem) -> Bool) -> Bool {
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return true }
+        if let invalid = CorpusReader.firstInvalidUTF8Offset(line) {
+            let problem = InputProblem(location: InputLocation(file: file, line: number, byteOffset: offset + invalid),
+                                       message: "invalid UTF-8; the line is skipped")
+            return body(.problem(problem))
+        }
+        let location = InputLocation(file: file, line: number)
+        for item in decodeJSON(String(decoding: line, as: UTF8.self), location: location, allowArray: false)
+        where !body(item) { return false }
+        return true
     }
 
     /// The text of a whole file, or nil after reporting where its UTF-8 is invalid.

@@ -13,7 +13,7 @@ public final class IndexWriter {
     /// How bodies are cut into segments.
     public let segmenter: Segmenter
     let database: WritableDatabase
-    private let encoder: JSONEncoder
+    private let builder = SegmentDocumentBuilder()
     /// Reports added or deleted since the last commit.
     public internal(set) var pendingChanges = 0
 
@@ -41,8 +41,6 @@ public final class IndexWriter {
             }
             return database
         }
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     /// Adds or replaces `report`. Returns the number of segments it was cut into.
@@ -71,7 +69,7 @@ public final class IndexWriter {
     /// Replaces the segments of document `id` with `segments` (by their unique id terms) and deletes
     /// the segments the document had beyond them. Returns the number of segments.
     private func replace(documentID id: String, with segments: [Segment]) throws(HanSearchError) -> Int {
-        let documents = segments.map(makeDocument)
+        let documents = segments.map(builder.document(for:))
         try HanSearchError.catching(path: path, action: "indexing \(id)") {
             let previous = try database.postings(Schema.documentTerm(id))
             var kept = Set<UInt32>()
@@ -114,8 +112,19 @@ public final class IndexWriter {
         try HanSearchError.catching(path: path, action: "closing") { try database.close() }
     }
 
-    /// The Xapian document for one segment: its JSON, text and title terms, id terms and date.
-    func makeDocument(_ segment: Segment) -> Document {
+}
+
+/// Turns segments into Xapian documents laid out as ``Schema`` describes. Not thread-safe: one per thread.
+struct SegmentDocumentBuilder {
+    private let encoder: JSONEncoder
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    /// The Xapian document for one segment: its JSON, text and title terms, id terms, date and document id.
+    func document(for segment: Segment) -> Document {
         let document = Document()
         document.data = Array((try? encoder.encode(segment)) ?? Data())
         var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
@@ -130,6 +139,7 @@ public final class IndexWriter {
         document.addBooleanTerm(Schema.segmentTerm(segment.id))
         document.addBooleanTerm(Schema.documentTerm(segment.doc))
         if let date = segment.date { document.setValue(date, slot: Schema.dateSlot) }
+        document.setValue(segment.doc, slot: Schema.documentSlot)
         return document
     }
 }

@@ -5,7 +5,9 @@
 /// - title terms under ``titlePrefix``, positioned separately;
 /// - ``segmentIDPrefix`` + segment id: the unique id term (`replace_document` finds the segment again);
 /// - ``documentIDPrefix`` + document id: a boolean term that finds all segments of a document;
-/// - value slot ``dateSlot``: the date `YYYY-MM-DD`, for range filters and sorting.
+/// - value slot ``dateSlot``: the date `YYYY-MM-DD`, for range filters and sorting;
+/// - value slot ``documentSlot``: the document id, so that all matches collapse to documents
+///   without reading each segment's data.
 public enum Schema {
     /// Prefix of title terms.
     public static let titlePrefix = "T"
@@ -15,6 +17,8 @@ public enum Schema {
     public static let documentIDPrefix = "D"
     /// Value slot holding the date.
     public static let dateSlot: UInt32 = 0
+    /// Value slot holding the document id.
+    public static let documentSlot: UInt32 = 1
     /// Metadata key holding the analyzer version the index was built with.
     public static let analyzerVersionKey = "hansearch.analyzer"
     /// Metadata key holding the time of the last commit (ISO 8601).
@@ -22,7 +26,7 @@ public enum Schema {
 
     /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
     /// version must be rebuilt, since queries would be analyzed differently from the documents.
-    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-1"
+    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-2"
 
     /// Added to every token position when indexing, so that stored positions start at 2.
     ///

@@ -101,3 +101,19 @@ public struct ParsedQuery: Sendable, Equatable, CustomStringConvertible {
         return text
     }
 }
+
+extension ParsedQuery {
+    /// The query `"text" OR title:"text"`: segments whose text or whose document title contains
+    /// `text` as an exact substring. Nil when `text` holds nothing to search for (only punctuation).
+    ///
+    /// Collapsed to documents, this is "the documents that mention `text`", which is how the
+    /// benchmark's peers judge matches.
+    public static func anywhere(_ text: String) -> ParsedQuery? {
+        let patterns = PhrasePattern.patterns(for: text)
+        guard !patterns.isEmpty else { return nil }
+        let parts = [QueryField.text, .title].map {
+            QueryPart(field: $0, text: text, isQuoted: true, patterns: patterns)
+        }
+        return ParsedQuery(required: [parts], excluded: [])
+    }
+}

@@ -123,8 +123,13 @@ public final class SearchIndex {
             if options.sort == .date {
                 enquire.setSort(.valueThenRelevance(slot: Schema.dateSlot, descending: true))
             }
-            let matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
+            var matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
+                                           checkAtLeast: isSingleTerm(parsed, options) ? 0 : try database.documentCount())
+            if matches.matchesLowerBound != matches.matchesUpperBound {
+                // Only a full pass gives the exact total.
+                matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
                                            checkAtLeast: try database.documentCount())
+            }
             let decoder = JSONDecoder()
             let hits = try matches.map { match -> SearchHit in
                 let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
@@ -135,6 +140,39 @@ public final class SearchIndex {
                                  score: match.weight, snippet: snippet.html, text: segment.text)
             }
             return SearchResults(query: text, total: matches.matchesEstimated, hits: hits)
+        }
+    }
+
+    /// Whether `parsed` is one term (one character, one bigram or one word), with no exclusion or filter.
+    ///
+    /// Then the number of matches is the term's frequency, which Xapian knows without visiting its
+    /// postings: the search can stop once it has the best hits instead of counting every match. A
+    /// common character matches most segments, so this is most of the time of a one- or two-character
+    /// search. (Whatever the query, the total is only taken from a search whose bounds agree.)
+    func isSingleTerm(_ parsed: ParsedQuery, _ options: SearchOptions) -> Bool {
+        guard parsed.excluded.isEmpty, options.document == nil, options.from == nil, options.to == nil,
+              parsed.required.count == 1, parsed.required[0].count == 1 else { return false }
+        let patterns = parsed.required[0][0].patterns
+        return patterns.count == 1 && patterns[0].terms.count == 1
+    }
+
+    /// The distinct ids of the documents that have a segment matching `parsed`, in index order.
+    ///
+    /// All matches, exactly, and much cheaper than ``search(_:text:options:)`` with a huge limit: no
+    /// ranking, no segment data, no snippets. Xapian collapses the segments of a document on the value
+    /// slot holding its id while it matches, and hands the id back without reading any document.
+    public func documentIDs(matching parsed: ParsedQuery) throws(HanSearchError) -> [String] {
+        let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
+            try matcher(for: parsed)
+        }
+        return try withRetryOnModification {
+            let enquire = Enquire(database: database)
+            enquire.setQuery(xapianQuery)
+            enquire.useBoolWeight()
+            enquire.setDocidOrder(.ascending)
+            let count = try database.documentCount()
+            enquire.setCollapseKey(slot: Schema.documentSlot)
+            return try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false).map(\.collapseKey)
         }
     }
 

@@ -1,0 +1,430 @@
+import Foundation
+import Xapian
+
+/// Builds a new index from scratch, fast, within a memory budget.
+///
+/// How, and why each step pays (measured with `bench/run`):
+/// - Reports are segmented on the caller's thread and handed in batches to worker threads (one per
+///   core by default); each worker writes its own shards, temporary Xapian databases beside the index,
+///   starting a new one every ``Options/shardBytes`` of text so that each stays small.
+/// - A shard is new, so documents are added with `add_document`: no lookup of an earlier version of
+///   each segment, as ``IndexWriter`` must do. Shards are written without syncing (`DB_NO_SYNC`).
+/// - Xapian buffers postings and positions in ordered maps until a flush. Small flushes are
+///   cheaper per document than large ones (the maps stay in cache): on the benchmark corpus CPU time
+///   fell by a quarter from Xapian's default of 10,000 documents to about 2,000 segments (256 KB of
+///   text), and rose by a third at 30,000. Each worker therefore commits every ``commitBytes`` of
+///   input, 256 KB, or less when the memory budget is too small for that (Xapian's own document-count
+///   threshold, `XAPIAN_FLUSH_THRESHOLD`, is lifted so that it does not interfere). Peak memory thus
+///   depends on the number of workers and the budget, not on the corpus size.
+/// - ``finish()`` merges the shards with Xapian's compaction: one sequential pass over each table,
+///   writing full blocks (the index is about half the size of one built by updates) and syncing once.
+///   The result replaces the (empty) index folder by a rename.
+/// - A report whose id came earlier in the input is set aside (in a file, not in memory) and applied
+///   after the merge with an ``IndexWriter``, replacing the earlier version as a normal run would.
+///
+/// Not thread-safe: call it from one thread. Nothing is visible at `path` until ``finish()`` returns.
+public final class BulkIndexer {
+    /// Tuning knobs.
+    public struct Options: Sendable {
+        /// Worker threads, each writing one shard.
+        public var workers: Int
+        /// The memory the build may use, in bytes (approximately: Xapian's buffers are estimated).
+        public var memoryBudget: Int
+        /// How bodies are cut into segments.
+        public var segmenter: Segmenter
+        /// Input bytes (segment text and title) after which a worker starts a new shard.
+        public var shardBytes: Int
+
+        /// Creates options; by default one worker per core, a 1 GiB budget and shards of
+        /// ``BulkIndexer/defaultShardBytes``.
+        public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, memoryBudget: Int = 1 << 30,
+                    segmenter: Segmenter = Segmenter(), shardBytes: Int = BulkIndexer.defaultShardBytes) {
+            self.workers = max(1, workers)
+            self.memoryBudget = memoryBudget
+            self.segmenter = segmenter
+            self.shardBytes = max(1, shardBytes)
+        }
+    }
+
+    /// Memory Xapian holds per byte of segment text buffered until a commit (postings, positions and
+    /// document data of bigram-indexed CJK text): 5.8 MB of the benchmark corpus held in one commit
+    /// took the process to 419 MB.
+    static let bufferBytesPerInputByte = 72
+    /// Input bytes per commit when the budget allows: the cheapest flush size measured.
+    static let preferredCommitBytes = 256 << 10
+    /// Memory outside the workers' buffers: the program, the reader's file buffer, queued batches.
+    static let fixedOverhead = 96 << 20
+    /// The default ``Options/shardBytes``. Xapian's tables cost more to update as they
+    /// grow; on the 20k-document corpus, shards of 4 MB of text took 11% less CPU time (mostly system
+    /// time: 12.3 s down to 4.7 s) than one shard per worker, for a 2% larger merged index.
+    public static let defaultShardBytes = 4 << 20
+    /// Input bytes per batch handed to a worker.
+    static let batchBytes = 64 << 10
+
+    /// The index folder.
+    public let path: String
+    /// The options in use.
+    public let options: Options
+    /// Input bytes (segment text and title) after which a worker commits.
+    public let commitBytes: Int
+    private let scratch: String
+    private let queue: BatchQueue
+    private let workers: [ShardWorker]
+    private let done = DispatchGroup()
+    private var batch: [Segment] = []
+    private var batchBytes = 0
+    /// Hashes of the document ids added so far: 8 bytes an id, whatever its length. A collision only
+    /// sends a new report down the slower path for repeated ids, which is still correct.
+    private var seen = Set<Int>()
+    private var deferred: FileHandle?
+    private var deferredCount = 0
+    private var finished = false
+
+    /// Whether `path` holds no index yet, or an empty one, so that a bulk build may create it.
+    public static func canBuild(at path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return true }
+        guard isDirectory.boolValue else { return false }
+        if (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true { return true }
+        guard let database = try? Database(path: path) else { return false }
+        return (try? database.documentCount()) == 0
+    }
+
+    /// Starts a bulk build of a new index at `path`.
+    ///
+    /// Throws when `path` already holds documents (use ``IndexWriter`` to update an index), and
+    /// ``HanSearchError/indexLocked(path:)`` when another process writes to it.
+    public init(path: String, options: Options = Options()) throws(HanSearchError) {
+        self.path = path
+        self.options = options
+        guard BulkIndexer.canBuild(at: path) else {
+            throw .engine(action: "starting a bulk build of \(path)",
+                          XapianError(type: "InvalidOperationError",
+                                      message: "the folder holds an index with documents or other files"))
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            // An empty index: make sure nobody writes to it, since it will be replaced.
+            _ = try HanSearchError.catching(path: path, action: "opening the index for writing") {
+                try WritableDatabase(path: path, mode: .open).close()
+            }
+        }
+        let buffers = max(options.memoryBudget - BulkIndexer.fixedOverhead, 16 << 20)
+        commitBytes = max(min(buffers / options.workers / BulkIndexer.bufferBytesPerInputByte,
+                              BulkIndexer.preferredCommitBytes), 16 << 10)
+        // Xapian flushes every XAPIAN_FLUSH_THRESHOLD documents (10,000 by default, tiny for segments);
+        // the workers decide when to commit instead. Read when a database is opened.
+        setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1)
+        BulkIndexer.removeAbandonedScratch(of: path)
+        let scratch = path + ".bulk-\(ProcessInfo.processInfo.processIdentifier)"
+        let queue = BatchQueue(capacity: options.workers * 2)
+        self.scratch = scratch
+        self.queue = queue
+        do {
+            try? FileManager.default.removeItem(atPath: scratch)
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw .engine(action: "creating \(scratch)",
+                          XapianError(type: "DatabaseCreateError", message: error.localizedDescription))
+        }
+        let commitBytes = self.commitBytes
+        let shardBytes = options.shardBytes
+        workers = (0..<options.workers).map { number in
+            ShardWorker(folder: scratch, number: number, queue: queue, commitBytes: commitBytes, shardBytes: shardBytes)
+        }
+        for worker in workers {
+            done.enter()
+            let group = done
+            let thread = Thread {
+                worker.run()
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    deinit {
+        if !finished {
+            queue.fail()
+            done.wait()
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+    }
+
+    /// Removes the scratch folders (`<index>.bulk-<pid>`) that interrupted builds of `path` left behind:
+    /// those whose process no longer runs.
+    static func removeAbandonedScratch(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".bulk-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != ProcessInfo.processInfo.processIdentifier,
+                  kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
+        }
+    }
+
+    /// Adds `report`. Returns the number of segments it was cut into.
+    @discardableResult
+    public func add(_ report: Report) throws(HanSearchError) -> Int {
+        let segments = options.segmenter.segments(of: report)
+        if !seen.insert(report.id.hashValue).inserted {
+            try setAside(.report(report))
+            return segments.count
+        }
+        try enqueue(segments)
+        return segments.count
+    }
+
+    /// Adds the articles of a newspaper page read from the file `fileID`, with the ids that
+    /// ``IndexWriter/add(page:fileID:)`` gives them. Returns the article ids.
+    @discardableResult
+    public func add(page: Page, fileID: String) throws(HanSearchError) -> [String] {
+        var ids: [String] = []
+        var articles: [[Segment]] = []
+        for (number, article) in page.articles.enumerated() {
+            let id = PageParser.articleID(fileID: fileID, number: number + 1)
+            let title = article.title.isEmpty ? fileID : article.title
+            ids.append(id)
+            articles.append(options.segmenter.segments(of: article, id: id, title: title))
+        }
+        let next = PageParser.articleID(fileID: fileID, number: ids.count + 1)
+        if (ids + [next]).contains(where: { seen.contains($0.hashValue) }) {
+            try setAside(.page(page, fileID: fileID))
+            return ids
+        }
+        seen.formUnion(ids.map(\.hashValue))
+        for segments in articles { try enqueue(segments) }
+        return ids
+    }
+
+    /// Waits for the workers, merges their shards into the index folder and applies the reports
+    /// set aside. Returns the number of segments in the index.
+    @discardableResult
+    public func finish() throws(HanSearchError) -> Int {
+        if !batch.isEmpty { try flushBatch() }
+        queue.close()
+        done.wait()
+        finished = true
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        if let error = workers.lazy.compactMap(\.error).first { throw error }
+        let merged = scratch + "/merged"
+        try HanSearchError.catching(path: path, action: "merging the shards") {
+            let shards = try workers.flatMap(\.shards).map { try Database(path: $0) }
+            if shards.isEmpty {
+                let empty = try WritableDatabase(path: merged, mode: .create)
+                try empty.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+                try empty.close()
+            } else {
+                try Database(shards: shards).compact(to: merged)
+            }
+            try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.moveItem(atPath: merged, toPath: path)
+        }
+        if deferredCount > 0 { try applyDeferred() }
+        return workers.reduce(0) { $0 + $1.segments }
+    }
+
+    private func enqueue(_ segments: [Segment]) throws(HanSearchError) {
+        for segment in segments {
+            batchBytes += segment.text.utf8.count + segment.title.utf8.count
+        }
+        batch += segments
+        if batchBytes >= BulkIndexer.batchBytes { try flushBatch() }
+    }
+
+    private func flushBatch() throws(HanSearchError) {
+        let full = batch
+        batch = []
+        batch.reserveCapacity(full.count)
+        if !queue.push(ShardBatch(segments: full, bytes: batchBytes)) {
+            throw workers.lazy.compactMap(\.error).first
+                ?? .engine(action: "indexing", XapianError(type: "UnknownError", message: "a worker stopped"))
+        }
+        batchBytes = 0
+    }
+
+    /// An input item whose id came before; applied after the merge.
+    enum Deferred: Codable {
+        case report(Report)
+        case page(Page, fileID: String)
+    }
+
+    private var deferredPath: String { scratch + "/deferred.jsonl" }
+
+    private func setAside(_ item: Deferred) throws(HanSearchError) {
+        do {
+            if deferred == nil {
+                _ = FileManager.default.createFile(atPath: deferredPath, contents: nil)
+                deferred = try FileHandle(forWritingTo: URL(fileURLWithPath: deferredPath))
+            }
+            var line = try JSONEncoder().encode(item)
+            line.append(0x0A)
+            try deferred?.write(contentsOf: line)
+            deferredCount += 1
+        } catch {
+            throw .engine(action: "setting aside a repeated document",
+                          XapianError(type: "DatabaseError", message: "\(error)"))
+        }
+    }
+
+    /// Applies the items set aside, in input order, replacing the earlier versions.
+    private func applyDeferred() throws(HanSearchError) {
+        try? deferred?.close()
+        let writer = try IndexWriter(path: path, segmenter: options.segmenter)
+        let lines: [Substring]
+        do {
+            lines = try String(contentsOfFile: deferredPath, encoding: .utf8).split(separator: "\n")
+        } catch {
+            throw .engine(action: "reading \(deferredPath)", XapianError(type: "DatabaseError", message: "\(error)"))
+        }
+        let decoder = JSONDecoder()
+        for line in lines {
+            guard let item = try? decoder.decode(Deferred.self, from: Data(line.utf8)) else { continue }
+            switch item {
+            case .report(let report): try writer.add(report)
+            case .page(let page, let fileID): try writer.add(page: page, fileID: fileID)
+            }
+        }
+        try writer.commit()
+        try writer.close()
+    }
+}
+
+/// Segments for a worker, with their input size.
+struct ShardBatch: Sendable {
+    var segments: [Segment]
+    var bytes: Int
+}
+
+/// A bounded queue of batches between the reading thread and the workers: a full queue blocks the
+/// reader, so no more than `capacity` batches wait in memory.
+final class BatchQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [ShardBatch] = []
+    private var head = 0
+    private let capacity: Int
+    private var closed = false
+    private var failed = false
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Adds a batch, waiting while the queue is full. Returns false when a worker failed.
+    func push(_ batch: ShardBatch) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity && !failed { condition.wait() }
+        guard !failed else { return false }
+        items.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next batch, waiting for one; nil when the queue is closed and drained, or failed.
+    func pop() -> ShardBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count == head && !closed && !failed { condition.wait() }
+        guard !failed, head < items.count else { return nil }
+        let batch = items[head]
+        head += 1
+        if head > 64 {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return batch
+    }
+
+    /// No more batches will come.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops everything: waiting pushes return false, pops return nil.
+    func fail() {
+        condition.lock()
+        failed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// One worker thread and the shards it writes.
+final class ShardWorker: @unchecked Sendable {
+    let folder: String
+    let number: Int
+    let queue: BatchQueue
+    let commitBytes: Int
+    let shardBytes: Int
+    /// Set by the worker thread before it ends; read after it ended.
+    private(set) var error: HanSearchError?
+    /// Segments written.
+    private(set) var segments = 0
+    /// The shards written, in order.
+    private(set) var shards: [String] = []
+
+    init(folder: String, number: Int, queue: BatchQueue, commitBytes: Int, shardBytes: Int) {
+        self.folder = folder
+        self.number = number
+        self.queue = queue
+        self.commitBytes = commitBytes
+        self.shardBytes = shardBytes
+    }
+
+    /// Writes batches until the queue is drained, committing every ``commitBytes`` of input and
+    /// starting a new shard every ``shardBytes``.
+    func run() {
+        do {
+            try HanSearchError.catching(path: folder, action: "writing a shard") {
+                let builder = SegmentDocumentBuilder()
+                var database: WritableDatabase?
+                var pending = 0
+                var inShard = 0
+                while let batch = queue.pop() {
+                    if database == nil { database = try openShard() }
+                    guard let shard = database else { break }
+                    for segment in batch.segments {
+                        try shard.addDocument(builder.document(for: segment))
+                    }
+                    segments += batch.segments.count
+                    pending += batch.bytes
+                    inShard += batch.bytes
+                    if inShard >= shardBytes {
+                        try close(shard)
+                        database = nil
+                        pending = 0
+                        inShard = 0
+                    } else if pending >= commitBytes {
+                        try shard.commit()
+                        pending = 0
+                    }
+                }
+                if let database { try close(database) }
+            }
+        } catch {
+            self.error = error
+            queue.fail()
+        }
+    }
+
+    private func openShard() throws -> WritableDatabase {
+        let path = "\(folder)/shard-\(number)-\(shards.count)"
+        let database = try WritableDatabase(path: path, mode: .createOrOverwrite, flags: [.noSync])
+        try database.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+        shards.append(path)
+        return database
+    }
+
+    private func close(_ database: WritableDatabase) throws {
+        try database.setMetadata(ISO8601DateFormatter().string(from: Date()), forKey: Schema.lastCommitKey)
+        try database.commit()
+        try database.close()
+    }
+}
