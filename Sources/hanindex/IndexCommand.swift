@@ -35,6 +35,8 @@ struct IndexCommand: ParsableCommand {
         let writer: IndexWriter
         do {
             writer = try IndexWriter(path: location.index)
+            // Each batch is one transaction: Xapian's own flushes cannot commit part of it.
+            try writer.beginBatch()
         } catch {
             throw fail("\(error)")
         }
@@ -64,7 +66,10 @@ struct IndexCommand: ParsableCommand {
                     }
                 }
                 do {
-                    if failure == nil, writer.pendingChanges >= batchSize { try writer.commit() }
+                    if failure == nil, writer.pendingChanges >= batchSize {
+                        try writer.commitBatch()
+                        try writer.beginBatch()
+                    }
                 } catch {
                     failure = error
                 }
@@ -80,7 +85,7 @@ struct IndexCommand: ParsableCommand {
             throw fail("\(failure) — the index keeps its last commit; run the same command again to resume")
         }
         do {
-            try writer.commit()
+            try writer.commitBatch()
         } catch {
             throw fail("\(error)")
         }
