@@ -125,7 +125,13 @@ public struct CorpusReader: Sendable {
             _ = body(.problem(InputProblem(location: location, message: "cannot read the file (permissions?)")))
             return
         }
-        let bytes = [UInt8](data)
+        read([UInt8](data), of: file, body)
+    }
+
+    /// Reads `bytes` as the contents of `file` (its path names it in problems; its format says how to
+    /// read it), like ``read(_:_:)`` without touching the disk.
+    public func read(_ bytes: [UInt8], of file: InputFile, _ body: (ReadItem) -> Bool) {
+        let location = InputLocation(file: file.path)
         guard !bytes.isEmpty else {
             _ = body(.problem(InputProblem(location: location, message: "the file is empty; nothing to index")))
             return
@@ -197,13 +203,12 @@ public struct CorpusReader: Sendable {
     /// Decodes one report, or, when `allowArray`, an array of reports.
     func decodeJSON(_ text: String, location: InputLocation, allowArray: Bool) -> [ReadItem] {
         let data = Data(text.utf8)
-        let decoder = JSONDecoder()
         let isArray = text.first(where: { !$0.isWhitespace }) == "["
         do {
             if allowArray && isArray {
-                return try decoder.decode([Report].self, from: data).map { CorpusReader.validated($0, location: location) }
+                return try CorpusReader.decode([Report].self, from: data).map { CorpusReader.validated($0, location: location) }
             }
-            return [CorpusReader.validated(try decoder.decode(Report.self, from: data), location: location)]
+            return [CorpusReader.validated(try CorpusReader.decode(Report.self, from: data), location: location)]
         } catch {
             return [.problem(InputProblem(location: location, message: CorpusReader.describe(error)))]
         }
@@ -213,7 +218,7 @@ public struct CorpusReader: Sendable {
     static func validated(_ report: Report, location: InputLocation) -> ReadItem {
         let problems = report.problems()
         guard problems.isEmpty else {
-            let id = report.id.isEmpty ? "" : " \"\(report.id.prefix(80))\""
+            let id = report.id.isEmpty ? "" : " \"\(InputProblem.printable(report.id))\""
             return .problem(InputProblem(location: location,
                                          message: "record\(id) skipped: " + problems.joined(separator: "; ")))
         }
