@@ -160,7 +160,12 @@ struct HostileInputTests {
         #expect(!outcome.looksLikeCrash, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("scan.png: skipped: not a .jsonl, .json or .txt file"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("scan.txt:1 (byte 0): invalid UTF-8 (is this a binary file?)"), "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("scan.jsonl:1 (byte 0): invalid UTF-8"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("scan.jsonl:1 (byte 0): this looks like a binary file"), "\(outcome.stderr)")
+        let (corruptIndex, _) = try setUp()
+        let oneBadLine = try write(Array(#"{"id": "ok", "title": "t", "body": "好"}"#.utf8) + [0x0A, 0x00, 0x0A], "one-bad.jsonl", in: folder)
+        let corrupt = try CLI.run(["index", oneBadLine, "--index", corruptIndex])
+        #expect(corrupt.stderr.contains("one-bad.jsonl:2: malformed JSON"), "one bad line is one bad record: \(corrupt.stderr)")
+        #expect(outcome.stderr.components(separatedBy: "scan.jsonl").count == 2, "one message for the binary file")
         #expect(outcome.stderr.contains("empty.jsonl: the file is empty; nothing to index"), "\(outcome.stderr)")
         #expect(try IndexFingerprint.of(index) == before)
     }

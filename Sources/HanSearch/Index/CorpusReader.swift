@@ -121,6 +121,11 @@ public struct CorpusReader: Sendable {
                                            message: "the file is \(file.size) bytes; the limit is \(maximumFileSize)")))
             return
         }
+        // An empty file is refused without reading it: Foundation leaks a buffer reading an empty file.
+        guard file.size > 0 else {
+            _ = body(.problem(InputProblem(location: location, message: CorpusReader.emptyFileMessage)))
+            return
+        }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             _ = body(.problem(InputProblem(location: location, message: "cannot read the file (permissions?)")))
             return
@@ -133,7 +138,7 @@ public struct CorpusReader: Sendable {
     public func read(_ bytes: [UInt8], of file: InputFile, _ body: (ReadItem) -> Bool) {
         let location = InputLocation(file: file.path)
         guard !bytes.isEmpty else {
-            _ = body(.problem(InputProblem(location: location, message: "the file is empty; nothing to index")))
+            _ = body(.problem(InputProblem(location: location, message: CorpusReader.emptyFileMessage)))
             return
         }
         switch file.format {
@@ -158,8 +163,17 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// One report per non-empty line; a bad line is reported with its number and skipped.
+    static let emptyFileMessage = "the file is empty; nothing to index"
+
+    /// One report per non-empty line; a bad line is reported with its number and skipped. A file that
+    /// looks binary is one problem, not one per "line" (see ``binaryOffset(_:)``).
     private func readJSONLines(_ bytes: [UInt8], file: String, _ body: (ReadItem) -> Bool) {
+        if let offset = CorpusReader.binaryOffset(bytes) {
+            let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            _ = body(.problem(InputProblem(location: InputLocation(file: file, line: line, byteOffset: offset),
+                                           message: "this looks like a binary file, not JSON Lines; the file is skipped")))
+            return
+        }
         var lineStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var lineNumber = 1
         while lineStart < bytes.count {
@@ -254,6 +268,27 @@ public struct CorpusReader: Sendable {
         case is [Any].Type: return "an array"
         default: return "an object with \"id\", \"title\" and \"body\""
         }
+    }
+
+    /// Where `bytes` shows that it is binary rather than text with a few bad lines, or nil: at least two
+    /// of the whole lines in its first 4 KiB, and more of them than not, hold a NUL byte or invalid UTF-8.
+    /// Returns the offset of the first such byte.
+    static func binaryOffset(_ bytes: [UInt8]) -> Int? {
+        let head = bytes.prefix(4096)
+        var first: Int?
+        var bad = 0, lines = 0
+        var start = head.startIndex
+        while let end = head[start...].firstIndex(of: 0x0A) {
+            lines += 1
+            let line = head[start..<end]
+            let offsets = [line.firstIndex(of: 0), firstInvalidUTF8Offset(line).map { start + $0 }].compactMap { $0 }
+            if let offset = offsets.min() {
+                bad += 1
+                first = first ?? offset
+            }
+            start = end + 1
+        }
+        return bad >= 2 && bad * 2 > lines ? first : nil
     }
 
     /// The offset of the first byte that is not valid UTF-8, relative to the slice start, or nil.
