@@ -58,6 +58,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fuzz targets for the tokenizer, query parser, page parser and JSON Lines readers: a libFuzzer
+        // binary when built by scripts/fuzz.sh (-sanitize=fuzzer -DFUZZING), a replayer of saved inputs otherwise.
+        .executableTarget(name: "hanfuzz", dependencies: ["HanSearch"]),
         .testTarget(
             name: "HanServeTests",
             dependencies: [

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumOffset: Int
     /// When set, write requests need `Authorization: Bearer <token>`.
     public var token: String?
+    /// Connections with nothing read or written for this long are closed.
+    public var idleTimeoutSeconds = 30
 
     /// The default body limit, 32 MiB.
     public static let defaultMaximumBodyBytes = 32 << 20
@@ -56,6 +58,7 @@ public struct ServerConfiguration: Sendable {
         if !(1...256).contains(readers) { problems.append("--readers must be between 1 and 256, not \(readers)") }
         if maximumQueryLength < 1 { problems.append("the query length limit must be positive") }
         if maximumLimit < 1 { problems.append("the limit maximum must be positive") }
+        if idleTimeoutSeconds < 1 { problems.append("--idle-timeout must be at least 1 second, not \(idleTimeoutSeconds)") }
         if let token, token.isEmpty { problems.append("HANSERVE_TOKEN is set but empty") }
         if token == nil && !ServerConfiguration.isLoopback(host) {
             problems.append("refusing to listen on \(host) without a token: anyone who can reach it could change "

@@ -65,7 +65,7 @@ struct IndexCommand: ParsableCommand {
             if let threads { options.workers = threads }
             return try BulkIndexer(path: location.index, options: options)
         }
-        return UpdatingSink(writer: try IndexWriter(path: location.index), batchSize: batchSize)
+        return try UpdatingSink(writer: IndexWriter(path: location.index), batchSize: batchSize)
     }
 
     func run() throws {
@@ -148,15 +148,26 @@ extension BulkIndexer: ReportSink {
     func finish() throws { _ = try finish() as Int }
 }
 
-/// Updates an existing index, committing every `batchSize` reports.
+/// Updates an existing index, committing every `batchSize` reports. Each batch is one Xapian
+/// transaction, so Xapian's own flushes cannot commit part of it.
 struct UpdatingSink: ReportSink {
     let writer: IndexWriter
     let batchSize: Int
 
+    init(writer: IndexWriter, batchSize: Int) throws {
+        self.writer = writer
+        self.batchSize = batchSize
+        try writer.beginBatch()
+    }
+
     func add(_ report: Report) throws -> Int { try writer.add(report) }
     func add(page: Page, fileID: String) throws -> [String] { try writer.add(page: page, fileID: fileID) }
-    func checkpoint() throws { if writer.pendingChanges >= batchSize { try writer.commit() } }
-    func finish() throws { try writer.commit() }
+    func checkpoint() throws {
+        guard writer.pendingChanges >= batchSize else { return }
+        try writer.commitBatch()
+        try writer.beginBatch()
+    }
+    func finish() throws { try writer.commitBatch() }
 }
 
 extension ReadItem {

@@ -31,12 +31,17 @@ struct HanServeCommand: AsyncParsableCommand {
     @Option(help: "Read handles, i.e. searches running at the same time.")
     var readers = ServerConfiguration.defaultReaders
 
+    @Option(help: "Close connections idle for this many seconds.")
+    var idleTimeout = 30
+
     func run() async throws {
         var logger = Logger(label: "hanserve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-        let configuration = ServerConfiguration(
+        var settings = ServerConfiguration(
             indexPath: index, host: host, port: port, maximumBodyBytes: maxBodyBytes, readers: readers,
             token: ProcessInfo.processInfo.environment["HANSERVE_TOKEN"])
+        settings.idleTimeoutSeconds = idleTimeout
+        let configuration = settings
         let app: any ApplicationProtocol
         do {
             app = try buildApplication(configuration: configuration, logger: logger) { port in

@@ -130,18 +130,33 @@ public struct CorpusReader: Sendable {
                                            message: "the file is \(file.size) bytes; the limit is \(maximumFileSize)")))
             return
         }
+        // An empty file is refused without reading it: Foundation leaks a buffer reading an empty file.
+        guard file.size > 0 else {
+            _ = body(.problem(InputProblem(location: location, message: CorpusReader.emptyFileMessage)))
+            return
+        }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             _ = body(.problem(InputProblem(location: location, message: "cannot read the file (permissions?)")))
             return
         }
-        let bytes = [UInt8](data)
+        read([UInt8](data), of: file, body)
+    }
+
+    /// Reads `bytes` as the contents of `file` (its path names it in problems; its format says how to
+    /// read it), like ``read(_:_:)`` without touching the disk.
+    public func read(_ bytes: [UInt8], of file: InputFile, _ body: (ReadItem) -> Bool) {
+        let location = InputLocation(file: file.path)
         guard !bytes.isEmpty else {
-            _ = body(.problem(InputProblem(location: location, message: "the file is empty; nothing to index")))
+            _ = body(.problem(InputProblem(location: location, message: CorpusReader.emptyFileMessage)))
             return
         }
         switch file.format {
         case .jsonLines:
-            preconditionFailure("JSON Lines files are streamed")
+            var remaining: Data? = Data(bytes)
+            readJSONLines(file: file, nextChunk: {
+                defer { remaining = nil }
+                return remaining ?? Data()
+            }, body)
         case .json:
             if let text = validatedText(bytes, file: file.path, body) {
                 for item in decodeJSON(text, location: location, allowArray: true) where !body(item) { return }
@@ -161,8 +176,11 @@ public struct CorpusReader: Sendable {
         }
     }
 
+    static let emptyFileMessage = "the file is empty; nothing to index"
+
     /// One report per non-empty line; a bad line is reported with its number and skipped. The file is
-    /// read ``chunkSize`` bytes at a time, so memory does not grow with its size.
+    /// read ``chunkSize`` bytes at a time, so memory does not grow with its size. A file that looks
+    /// binary is one problem, not one per "line" (see ``binaryOffset(_:)``).
     private func streamJSONLines(_ file: InputFile, _ body: (ReadItem) -> Bool) {
         guard let handle = FileHandle(forReadingAtPath: file.path) else {
             _ = body(.problem(InputProblem(location: InputLocation(file: file.path),
@@ -170,6 +188,11 @@ public struct CorpusReader: Sendable {
             return
         }
         defer { try? handle.close() }
+        readJSONLines(file: file, nextChunk: { try handle.read(upToCount: chunkSize) ?? Data() }, body)
+    }
+
+    /// Reads JSON Lines from `nextChunk`, which returns the next bytes of `file` and empty data at its end.
+    private func readJSONLines(file: InputFile, nextChunk: () throws -> Data, _ body: (ReadItem) -> Bool) {
         var pending: [UInt8] = []
         var pendingOffset = 0  // file offset of pending[0]
         var lineNumber = 1
@@ -177,7 +200,7 @@ public struct CorpusReader: Sendable {
         while true {
             let chunk: Data
             do {
-                chunk = try handle.read(upToCount: chunkSize) ?? Data()
+                chunk = try nextChunk()
             } catch {
                 _ = body(.problem(InputProblem(location: InputLocation(file: file.path, line: lineNumber),
                                                message: "cannot read the file: \(error.localizedDescription)")))
@@ -188,11 +211,17 @@ public struct CorpusReader: Sendable {
             if atStart {
                 if pending.isEmpty {
                     _ = body(.problem(InputProblem(location: InputLocation(file: file.path),
-                                                   message: "the file is empty; nothing to index")))
+                                                   message: CorpusReader.emptyFileMessage)))
                     return
                 }
-                guard pending.count >= 3 || atEnd else { continue }
+                guard pending.count >= 4096 || atEnd else { continue }
                 atStart = false
+                if let offset = CorpusReader.binaryOffset(pending) {
+                    let line = pending[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                    _ = body(.problem(InputProblem(location: InputLocation(file: file.path, line: line, byteOffset: offset),
+                                                   message: "this looks like a binary file, not JSON Lines; the file is skipped")))
+                    return
+                }
                 if pending.starts(with: [0xEF, 0xBB, 0xBF]) {
                     pending.removeFirst(3)
                     pendingOffset = 3
@@ -257,13 +286,12 @@ public struct CorpusReader: Sendable {
     /// Decodes one report, or, when `allowArray`, an array of reports.
     func decodeJSON(_ text: String, location: InputLocation, allowArray: Bool) -> [ReadItem] {
         let data = Data(text.utf8)
-        let decoder = JSONDecoder()
         let isArray = text.first(where: { !$0.isWhitespace }) == "["
         do {
             if allowArray && isArray {
-                return try decoder.decode([Report].self, from: data).map { CorpusReader.validated($0, location: location) }
+                return try CorpusReader.decode([Report].self, from: data).map { CorpusReader.validated($0, location: location) }
             }
-            return [CorpusReader.validated(try decoder.decode(Report.self, from: data), location: location)]
+            return [CorpusReader.validated(try CorpusReader.decode(Report.self, from: data), location: location)]
         } catch {
             return [.problem(InputProblem(location: location, message: CorpusReader.describe(error)))]
         }
@@ -273,7 +301,7 @@ public struct CorpusReader: Sendable {
     static func validated(_ report: Report, location: InputLocation) -> ReadItem {
         let problems = report.problems()
         guard problems.isEmpty else {
-            let id = report.id.isEmpty ? "" : " \"\(report.id.prefix(80))\""
+            let id = report.id.isEmpty ? "" : " \"\(InputProblem.printable(report.id))\""
             return .problem(InputProblem(location: location,
                                          message: "record\(id) skipped: " + problems.joined(separator: "; ")))
         }
@@ -309,6 +337,27 @@ public struct CorpusReader: Sendable {
         case is [Any].Type: return "an array"
         default: return "an object with \"id\", \"title\" and \"body\""
         }
+    }
+
+    /// Where `bytes` shows that it is binary rather than text with a few bad lines, or nil: at least two
+    /// of the whole lines in its first 4 KiB, and more of them than not, hold a NUL byte or invalid UTF-8.
+    /// Returns the offset of the first such byte.
+    static func binaryOffset(_ bytes: [UInt8]) -> Int? {
+        let head = bytes.prefix(4096)
+        var first: Int?
+        var bad = 0, lines = 0
+        var start = head.startIndex
+        while let end = head[start...].firstIndex(of: 0x0A) {
+            lines += 1
+            let line = head[start..<end]
+            let offsets = [line.firstIndex(of: 0), firstInvalidUTF8Offset(line).map { start + $0 }].compactMap { $0 }
+            if let offset = offsets.min() {
+                bad += 1
+                first = first ?? offset
+            }
+            start = end + 1
+        }
+        return bad >= 2 && bad * 2 > lines ? first : nil
     }
 
     /// The offset of the first byte that is not valid UTF-8, relative to the slice start, or nil.

@@ -69,11 +69,10 @@ public enum ReportBatch {
             return ([], [RecordProblem(index: nil, line: line, message: "invalid UTF-8 at byte \(offset)")])
         }
         let data = Data(body)
-        let decoder = JSONDecoder()
         switch body.first(where: { !isBlank($0) }) {
         case UInt8(ascii: "["):
             do {
-                let records = try decoder.decode([LenientReport].self, from: data)
+                let records = try CorpusReader.decode([LenientReport].self, from: data)
                 if records.isEmpty {
                     return ([], [RecordProblem(index: nil, message: "the array is empty: send at least one report")])
                 }
@@ -82,7 +81,7 @@ public enum ReportBatch {
                 return ([], [RecordProblem(index: nil, message: CorpusReader.describe(error))])
             }
         case UInt8(ascii: "{"):
-            let record = Result { try decoder.decode(Report.self, from: data) }
+            let record = Result { try CorpusReader.decode(Report.self, from: data) }
             return collect([(0, nil, record)])
         default:
             return ([], [RecordProblem(index: nil,
@@ -94,7 +93,6 @@ public enum ReportBatch {
         var records: [(Int, Int?, Result<Report, Error>)] = []
         var lineStart = body.startIndex
         var lineNumber = 1
-        let decoder = JSONDecoder()
         while lineStart < body.endIndex {
             let lineEnd = body[lineStart...].firstIndex(of: 0x0A) ?? body.endIndex
             let line = body[lineStart..<lineEnd]
@@ -103,7 +101,7 @@ public enum ReportBatch {
                 if let offset = CorpusReader.firstInvalidUTF8Offset(line) {
                     result = .failure(InvalidUTF8(offset: offset))
                 } else {
-                    result = Result { try decoder.decode(Report.self, from: Data(line)) }
+                    result = Result { try CorpusReader.decode(Report.self, from: Data(line)) }
                 }
                 records.append((records.count, lineNumber, result))
             }
@@ -126,7 +124,7 @@ public enum ReportBatch {
                     reports.append(report)
                 } else {
                     problems.append(RecordProblem(index: record.index, line: record.line,
-                                                  id: report.id.isEmpty ? nil : String(report.id.prefix(80)),
+                                                  id: report.id.isEmpty ? nil : InputProblem.printable(report.id),
                                                   message: found.joined(separator: "; ")))
                 }
             case .failure(let error as InvalidUTF8):

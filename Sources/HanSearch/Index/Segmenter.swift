@@ -1,14 +1,26 @@
 import Foundation
 
 /// Splits a report's body into segments: one per paragraph, with very long paragraphs split at
-/// sentence ends. A segment never cuts a sentence (a single sentence longer than the limit stays whole).
+/// sentence ends. A segment never cuts a sentence (a single sentence longer than the limit stays whole),
+/// except a "sentence" longer than ``maximumSentenceLength``: text that runs that long without a
+/// sentence end is not prose (a table dump, a 50 MB line of garbage), and one segment of it would make
+/// every hit return megabytes; it is cut every ``maximumSentenceLength`` characters, and a phrase that
+/// crosses such a cut is not found.
 public struct Segmenter: Sendable {
     /// Paragraphs longer than this many characters are split at sentence ends.
     public var maximumLength: Int
+    /// A run without a sentence end longer than this many characters is cut (10 × ``maximumLength`` by default).
+    public var maximumSentenceLength: Int
 
     /// Creates a segmenter.
     public init(maximumLength: Int = 1_000) {
+        self.init(maximumLength: maximumLength, maximumSentenceLength: 10 * maximumLength)
+    }
+
+    /// Creates a segmenter that cuts runs without a sentence end every `maximumSentenceLength` characters.
+    public init(maximumLength: Int, maximumSentenceLength: Int) {
         self.maximumLength = maximumLength
+        self.maximumSentenceLength = max(maximumSentenceLength, 1)
     }
 
     /// The segments of `report`, numbered from 1.
@@ -47,24 +59,26 @@ public struct Segmenter: Sendable {
     func split(_ paragraph: String) -> [String] {
         guard paragraph.count > maximumLength else { return [paragraph] }
         var pieces: [String] = []
-        var current = ""
-        var sentence = ""
+        // Lengths are counted as characters are appended: `String.count` walks the whole string.
+        var current = "", currentLength = 0
+        var sentence = "", sentenceLength = 0
+        func endSentence() {
+            if currentLength > 0 && currentLength + sentenceLength > maximumLength {
+                pieces.append(current)
+                current = ""
+                currentLength = 0
+            }
+            current += sentence
+            currentLength += sentenceLength
+            sentence = ""
+            sentenceLength = 0
+        }
         for character in paragraph {
             sentence.append(character)
-            if Segmenter.endsSentence(character) {
-                if !current.isEmpty && current.count + sentence.count > maximumLength {
-                    pieces.append(current)
-                    current = ""
-                }
-                current += sentence
-                sentence = ""
-            }
+            sentenceLength += 1
+            if Segmenter.endsSentence(character) || sentenceLength >= maximumSentenceLength { endSentence() }
         }
-        if !current.isEmpty && current.count + sentence.count > maximumLength {
-            pieces.append(current)
-            current = ""
-        }
-        current += sentence
+        endSentence()
         if !current.isEmpty { pieces.append(current) }
         return pieces
     }

@@ -1,0 +1,23 @@
+# Helpers shared by the reliability scripts (crash tests, soak, fuzzing). Source it from the repository root.
+
+# The path of a product of the debug build, building it if needed (incremental).
+debug_binary() {
+    local log
+    log=$(mktemp)
+    swift build --product "$1" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+    rm -f "$log"
+    echo "$(swift build --show-bin-path)/$1"
+}
+
+# A Python 3 that has Debian's Xapian bindings (python3-xapian), which a pyenv or venv python lacks.
+python_with_xapian() {
+    local candidate
+    for candidate in "${PYTHON_XAPIAN:-}" python3 /usr/bin/python3; do
+        if [ -n "$candidate" ] && "$candidate" -c 'import xapian' 2>/dev/null; then
+            echo "$candidate"
+            return
+        fi
+    done
+    echo "no python3 with the xapian module: apt-get install python3-xapian" >&2
+    return 1
+}
