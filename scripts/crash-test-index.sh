@@ -11,7 +11,9 @@
 # Environment: HANSEARCH_CORPUS (default ../shared/corpus/dev.jsonl beside the clone), BATCH_SIZE
 # (default 10 reports per commit), XAPIAN_FLUSH_THRESHOLD (default 50: Xapian flushes on its own every
 # 50 changed segments, so batches are larger than the flush threshold, as with big batches on a big corpus),
-# HANINDEX (the binary; default: the debug build), SEED (for the random kill moments).
+# HANINDEX (the binary; default: the debug build), SEED (for the random kill moments), MODE: `update`
+# (default: `--no-bulk`, the batch-by-batch path that updates an index in place) or `bulk` (a new index is
+# built in temporary shards and appears only when complete: every state must be no index or the whole one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -21,6 +23,12 @@ corpus=${HANSEARCH_CORPUS:-../shared/corpus/dev.jsonl}
 batch=${BATCH_SIZE:-10}
 export XAPIAN_FLUSH_THRESHOLD=${XAPIAN_FLUSH_THRESHOLD:-50}
 seed=${SEED:-$RANDOM}
+mode=${MODE:-update}
+case "$mode" in
+    update) flags=(--no-bulk) ;;
+    bulk) flags=() ;;
+    *) echo "crash-test-index: MODE must be update or bulk, not $mode" >&2; exit 2 ;;
+esac
 [ -f "$corpus" ] || { echo "crash-test-index: no corpus at $corpus (set HANSEARCH_CORPUS)" >&2; exit 1; }
 hanindex=${HANINDEX:-$(debug_binary hanindex)}
 python=$(python_with_xapian)
@@ -29,9 +37,9 @@ trap 'rm -rf "$work"' EXIT
 RANDOM=$seed
 
 # The command under test; every run below is exactly this.
-index_cmd() { "$hanindex" index "$corpus" --index "$1" --batch-size "$batch"; }
+index_cmd() { "$hanindex" index "$corpus" --index "$1" --batch-size "$batch" ${flags[@]+"${flags[@]}"}; }
 
-echo "crash-test-index: $corpus, batches of $batch, XAPIAN_FLUSH_THRESHOLD=$XAPIAN_FLUSH_THRESHOLD, $kills kills, seed $seed"
+echo "crash-test-index: $mode mode, $corpus, batches of $batch, XAPIAN_FLUSH_THRESHOLD=$XAPIAN_FLUSH_THRESHOLD, $kills kills, seed $seed"
 start=$(date +%s%N)
 index_cmd "$work/reference" >/dev/null
 full_ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -44,7 +52,7 @@ for round in $(seq 1 "$kills"); do
     # Every fourth round starts from nothing, so kills before the first commit are covered too.
     if (( round % 4 == 1 )); then rm -rf "$index"; fi
     delay_ms=$(( 20 + (RANDOM * 32768 + RANDOM) % (full_ms + 1) ))
-    "$hanindex" index "$corpus" --index "$index" --batch-size "$batch" >/dev/null 2>"$work/stderr" &
+    "$hanindex" index "$corpus" --index "$index" --batch-size "$batch" ${flags[@]+"${flags[@]}"} >/dev/null 2>"$work/stderr" &
     pid=$!  # the indexer itself, not a subshell, so that SIGKILL hits it
     sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
     if kill -KILL "$pid" 2>/dev/null; then
