@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumOffset: Int
     /// When set, write requests need `Authorization: Bearer <token>`.
     public var token: String?
+    /// For a sharded index (``indexPath`` a shard list): how long connecting to and each operation on a
+    /// remote shard may take, in milliseconds, before the request fails with 503 naming the shard.
+    public var shardTimeoutMilliseconds: UInt32 = 10_000
 
     /// The default body limit, 32 MiB.
     public static let defaultMaximumBodyBytes = 32 << 20

@@ -32,9 +32,9 @@ struct IndexCommand: ParsableCommand {
         let (files, missing) = reader.files(in: paths)
         var problems = missing.count
         for problem in missing { note("hanindex: \(problem)") }
-        let writer: IndexWriter
+        let writer: ShardedWriter
         do {
-            writer = try IndexWriter(path: location.index)
+            writer = try location.openWriter()
         } catch {
             throw fail("\(error)")
         }
