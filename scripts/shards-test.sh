@@ -170,7 +170,7 @@ python3 - "$url" "$bin/hanindex" "$port2" <<'PY'
 import json, subprocess, sys, urllib.request
 url, hanindex, port2 = sys.argv[1:4]
 doc_id = "shards-test-1"  # FNV-1a 64 of this id is odd: shard 2
-body = json.dumps({"id": doc_id, "title": "分片测试", "body": "重启之后写入鲸鲨"}).encode()
+body = json.dumps({"id": doc_id, "title": "分片测试", "body": "重启之后写入" + doc_id}).encode()
 req = urllib.request.Request(url + "/documents", data=body, headers={"Content-Type": "application/json"})
 urllib.request.urlopen(req, timeout=30).read()
 found = json.loads(subprocess.run([hanindex, "search", "--index", f"tcp://127.0.0.1:{port2}", "--json", "--", doc_id],
