@@ -2,6 +2,7 @@
 # Demo of a sharded index (README "Scaling out"): starts two xapian-tcpsrv on loopback serving the shard
 # folders shards/1 and shards/2, indexes the dev corpus into them (FNV-1a of each id picks the shard),
 # shows the per-shard stats and starts hanserve on both shards. Ctrl-C stops the server and the shards.
+# The shard servers log to shards/1.log and shards/2.log.
 # Settings (environment): HANSEARCH_SHARED (default ../shared beside the clone), SHARD_PORTS
 # (default "7001 7002"), PORT (hanserve, default 8080), SHARD_TIMEOUT (ms, default 2000).
 set -euo pipefail
@@ -25,7 +26,7 @@ shards=()
 for n in 1 2; do
     port="${ports[$((n - 1))]}"
     mkdir -p "shards/$n"
-    setsid xapian-tcpsrv --writable --quiet --interface 127.0.0.1 --port "$port" "shards/$n" &
+    setsid xapian-tcpsrv --writable --quiet --interface 127.0.0.1 --port "$port" "shards/$n" >>"shards/$n.log" 2>&1 &
     pids+=($!)
     shards+=("tcp://127.0.0.1:$port")
     for _ in $(seq 1 50); do
