@@ -224,11 +224,11 @@ struct Handlers: Sendable {
     }
 
     @Sendable func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        JSONResponse.make(try await read { try $0.stats() })
+        JSONResponse.make(try await read { try $0.totalStats() })
     }
 
     @Sendable func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let stats = try await read { try $0.stats() }
+        let stats = try await read { try $0.totalStats() }
         let figures = ServerMetrics.IndexFigures(sizeBytes: stats.sizeBytes, documents: stats.documents,
                                                  segments: stats.segments, commits: await server.writer.commits,
                                                  readers: server.readers.size)

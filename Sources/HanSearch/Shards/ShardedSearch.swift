@@ -94,6 +94,11 @@ extension SearchIndex {
         return ShardedStats(shards: perShard, total: total)
     }
 
+    /// ``stats()`` for an unsharded index; the ``ShardedStats/total`` of ``shardStats()`` for a sharded one.
+    public func totalStats() throws -> IndexStats {
+        shards.isSingleFolder ? try stats() : try shardStats().total
+    }
+
     /// Whether `error` means that a remote shard failed (refused, closed, or timed out).
     static func isShardFailure(_ error: Error) -> Bool {
         switch error {
