@@ -95,6 +95,9 @@ cli = json.loads(subprocess.run([hanindex, "search", "--index", single, "--json"
 server = get("/search?q=%E5%AE%89%E8%A3%85&limit=20")
 assert server["total"] == cli["total"] and "partial" not in server, server.get("total")
 assert sorted(h["id"] for h in server["hits"]) == sorted(h["id"] for h in cli["hits"])
+single_docs = json.loads(subprocess.run([hanindex, "stats", "--index", single, "--json"],
+                                        check=True, capture_output=True, text=True).stdout)["documents"]
+assert get("/stats")["documents"] == single_docs, (get("/stats"), single_docs)
 # A write lands in the shard that FNV-1a 64 of the id picks, and a delete finds it there.
 def fnv1a64(text):
     h = 0xcbf29ce484222325
