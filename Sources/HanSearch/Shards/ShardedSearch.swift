@@ -47,6 +47,9 @@ extension SearchIndex {
     public func withShardRecovery<T>(_ body: (SearchIndex) throws -> T) throws -> T {
         do {
             return try body(self)
+        } catch let error as ShardsUnavailableError {
+            // Raised by a fresh connection (opening, reconnecting, probing): already the verdict.
+            throw error
         } catch let error where SearchIndex.isShardFailure(error) {
             let down = shards.unreachable(timeouts: timeouts)
             guard down.isEmpty else { throw ShardsUnavailableError(shards: down, reason: SearchIndex.reason(error)) }
