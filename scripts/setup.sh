@@ -7,7 +7,7 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
 fi
 command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is required (https://swift.org/install)" >&2; exit 1; }
 
-packages=(libxapian-dev pkg-config python3-xapian)  # python3-xapian: scripts/index_check.py
+packages=(libxapian-dev pkg-config xapian-tools python3-xapian)  # xapian-tools: xapian-tcpsrv for shards; python3-xapian: scripts/index_check.py
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

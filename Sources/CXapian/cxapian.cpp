@@ -923,4 +923,29 @@ int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx
     });
 }
 
+// =====================================================================
+// Remote databases (sharding branch): see the block at the end of cxapian.h.
+// =====================================================================
+
+int hx_database_add_remote(hx_database *db, const char *host, unsigned port,
+                           unsigned timeout_ms, unsigned connect_timeout_ms, hx_error **err) {
+    return guard(err, [&] {
+        require(db, "database");
+        require(host, "host");
+        if (connect_timeout_ms == 0) throw Xapian::InvalidArgumentError("connect timeout must be positive");
+        db->db.add_database(Xapian::Remote::open(host, port, timeout_ms, connect_timeout_ms));
+    });
+}
+
+hx_writable_database *hx_writable_database_open_remote(const char *host, unsigned port,
+                                                       unsigned timeout_ms, unsigned connect_timeout_ms,
+                                                       hx_error **err) {
+    return guard_ptr<hx_writable_database>(err, [&] {
+        require(host, "host");
+        if (connect_timeout_ms == 0) throw Xapian::InvalidArgumentError("connect timeout must be positive");
+        return new hx_writable_database{
+            Xapian::Remote::open_writable(host, port, timeout_ms, connect_timeout_ms)};
+    });
+}
+
 }  // extern "C"

@@ -11,6 +11,10 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var tookMilliseconds: Double
     /// The requested page of hits.
     public var hits: [SearchHit]
+    /// `true` when shards were down and `partial=true` was asked: the hits and total cover the live shards only.
+    public var partial: Bool?
+    /// With ``partial``: the shards whose matches are missing.
+    public var missingShards: [String]?
 
     /// Creates a response.
     public init(query: String, total: Int, tookMilliseconds: Double, hits: [SearchHit]) {
@@ -21,7 +25,7 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case query, total, tookMilliseconds = "took_ms", hits
+        case query, total, tookMilliseconds = "took_ms", hits, partial, missingShards = "missing_shards"
     }
 }
 

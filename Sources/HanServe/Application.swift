@@ -39,8 +39,11 @@ public struct HanServer: Sendable {
         threadPool.start()
         do {
             let generation = IndexGeneration()
-            let writer = try IndexWriter(path: configuration.indexPath)
-            let readers = try ReaderPool(path: configuration.indexPath, size: configuration.readers,
+            let writer = try ShardedWriter(shards: try ShardList(parsing: configuration.indexPath),
+                                           timeouts: .milliseconds(configuration.shardTimeoutMilliseconds))
+            let readers = try ReaderPool(path: configuration.indexPath,
+                                         timeouts: .milliseconds(configuration.shardTimeoutMilliseconds),
+                                         size: configuration.readers,
                                          maximumWaiting: configuration.maximumWaitingReads,
                                          generation: generation, threadPool: threadPool)
             return HanServer(configuration: configuration,
@@ -129,11 +132,17 @@ struct Handlers: Sendable {
     @Sendable func search(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let parameters = try SearchParameters(rawQuery: request.uri.query, configuration: configuration)
         let started = ContinuousClock.now
-        let results = try await read { index in
-            try index.search(parameters.query, options: parameters.options)
+        let answer = try await read { index in
+            try index.search(parameters.query, options: parameters.options, allowPartial: parameters.allowPartial)
         }
-        return JSONResponse.make(SearchResponse(query: results.query, total: results.total,
-                                                tookMilliseconds: milliseconds(since: started), hits: results.hits))
+        let results = answer.results
+        var response = SearchResponse(query: results.query, total: results.total,
+                                      tookMilliseconds: milliseconds(since: started), hits: results.hits)
+        if !answer.missingShards.isEmpty {
+            response.partial = true
+            response.missingShards = answer.missingShards.map(\.description)
+        }
+        return JSONResponse.make(response)
     }
 
     @Sendable func document(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -219,11 +228,11 @@ struct Handlers: Sendable {
     }
 
     @Sendable func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        JSONResponse.make(try await read { try $0.stats() })
+        JSONResponse.make(try await read { try $0.totalStats() })
     }
 
     @Sendable func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let stats = try await read { try $0.stats() }
+        let stats = try await read { try $0.totalStats() }
         let figures = ServerMetrics.IndexFigures(sizeBytes: stats.sizeBytes, documents: stats.documents,
                                                  segments: stats.segments, commits: await server.writer.commits,
                                                  readers: server.readers.size)
@@ -234,7 +243,9 @@ struct Handlers: Sendable {
     /// Runs `body` with a read handle, turning query and index errors into API errors.
     private func read<T: Sendable>(_ body: @escaping @Sendable (SearchIndex) throws -> T) async throws -> T {
         do {
-            return try await server.readers.withReader(body)
+            return try await server.readers.withReader { try $0.withShardRecovery(body) }
+        } catch let error as ShardsUnavailableError {
+            throw APIError(.serviceUnavailable, code: "shard_unavailable", error.description)
         } catch let error as QuerySyntaxError {
             throw APIError(.badRequest, code: "bad_query", "the query cannot be parsed: \(error)")
         } catch let error as HanSearchError {

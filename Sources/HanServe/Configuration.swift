@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var token: String?
     /// Connections with nothing read or written for this long are closed.
     public var idleTimeoutSeconds = 30
+    /// For a sharded index (``indexPath`` a shard list): how long connecting to and each operation on a
+    /// remote shard may take, in milliseconds, before the request fails with 503 naming the shard.
+    public var shardTimeoutMilliseconds: UInt32 = 10_000
 
     /// The default body limit, 32 MiB.
     public static let defaultMaximumBodyBytes = 32 << 20

@@ -17,8 +17,8 @@ import ServiceLifecycle
 public actor IndexWriterService: Service {
     /// The IndexWriter, which is not Sendable: only this actor's flush loop uses it, one batch at a time.
     private final class WriterBox: @unchecked Sendable {
-        let writer: IndexWriter
-        init(_ writer: IndexWriter) { self.writer = writer }
+        let writer: ShardedWriter
+        init(_ writer: ShardedWriter) { self.writer = writer }
     }
 
     private struct Pending {
@@ -39,7 +39,7 @@ public actor IndexWriterService: Service {
     /// Commits made so far.
     public private(set) var commits = 0
 
-    init(writer: IndexWriter, threadPool: NIOThreadPool, generation: IndexGeneration, logger: Logger) {
+    init(writer: ShardedWriter, threadPool: NIOThreadPool, generation: IndexGeneration, logger: Logger) {
         self.box = WriterBox(writer)
         self.threadPool = threadPool
         self.generation = generation

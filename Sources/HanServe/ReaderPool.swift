@@ -44,12 +44,12 @@ final class ReaderPool: Sendable {
     /// The number of read handles.
     let size: Int
 
-    /// Opens `size` read handles on the index at `path`.
-    init(path: String, size: Int, maximumWaiting: Int, generation: IndexGeneration, threadPool: NIOThreadPool)
-        throws(HanSearchError) {
+    /// Opens `size` read handles on the index at `path` (a folder or a shard list).
+    init(path: String, timeouts: RemoteTimeouts = RemoteTimeouts(), size: Int, maximumWaiting: Int,
+         generation: IndexGeneration, threadPool: NIOThreadPool) throws {
         var slots: [Slot] = []
         for _ in 0..<size {
-            slots.append(Slot(index: try SearchIndex(path: path), generation: generation.current))
+            slots.append(Slot(index: try SearchIndex.open(location: path, timeouts: timeouts), generation: generation.current))
         }
         self.state = NIOLockedValueBox(State(free: slots))
         self.generation = generation
@@ -87,6 +87,10 @@ final class ReaderPool: Sendable {
                 return
             } catch .engine(_, let error) where error.type == "DatabaseModifiedError" && attempt < attempts {
                 attempt += 1
+            } catch .engine(_, let error) where error.isNetworkError {
+                // A remote shard failed: the request's own read fails the same way and recovers or
+                // answers 503 naming the shard (``SearchIndex/withShardRecovery(_:)``).
+                return
             }
         }
     }

@@ -3,10 +3,12 @@ import HanSearch
 
 /// The query string of `GET /search`, checked parameter by parameter.
 struct SearchParameters {
-    static let names: Set<String> = ["q", "limit", "offset", "doc", "from", "to", "sort"]
+    static let names: Set<String> = ["q", "limit", "offset", "doc", "from", "to", "sort", "partial"]
 
     var query: String
     var options: SearchOptions
+    /// `partial=true`: when shards are down, answer from the live ones (flagged partial) instead of 503.
+    var allowPartial = false
 
     /// Reads and checks the parameters of the raw query string `rawQuery`; the first problem is thrown
     /// as a 400 ``APIError`` naming the parameter.
@@ -44,6 +46,10 @@ struct SearchParameters {
                 throw .badParameter("sort", "must be relevance or date, not \"\(sort)\"")
             }
             options.sort = order
+        }
+        if let partial = values["partial"] {
+            guard let value = Bool(partial) else { throw .badParameter("partial", "must be true or false, not \"\(partial)\"") }
+            allowPartial = value
         }
     }
 

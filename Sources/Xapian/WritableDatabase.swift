@@ -53,8 +53,12 @@ public final class WritableDatabase {
     private let reader: OpaquePointer
 
     /// Opens (or creates, per `mode`) the database at `path` for writing.
-    public init(path: String, mode: OpenMode = .createOrOpen, flags: Flags = []) throws(XapianError) {
-        let handle = try make { hx_writable_database_open(path, mode.raw | flags.rawValue, &$0) }
+    public convenience init(path: String, mode: OpenMode = .createOrOpen, flags: Flags = []) throws(XapianError) {
+        try self.init(adopting: try make { hx_writable_database_open(path, mode.raw | flags.rawValue, &$0) })
+    }
+
+    /// Takes ownership of an open C handle (freed on failure too).
+    init(adopting handle: OpaquePointer) throws(XapianError) {
         do {
             reader = try make { hx_writable_database_as_database(handle, &$0) }
         } catch {

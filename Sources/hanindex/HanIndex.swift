@@ -18,8 +18,13 @@ struct HanIndex: ParsableCommand {
 
 /// The `--index DIR` option shared by every subcommand.
 struct IndexLocation: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The index folder.", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The index folder, or shards: DIR,DIR,tcp://HOST:PORT,... or @FILE (one shard per line).",
+        valueName: "DIR"))
     var index = "index"
+
+    @Option(name: .long, help: ArgumentHelp("Timeout for remote shards, in milliseconds.", valueName: "MS"))
+    var shardTimeout: UInt32 = 10_000
 }
 
 /// Exits with a message on stderr.

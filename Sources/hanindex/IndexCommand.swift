@@ -60,12 +60,13 @@ struct IndexCommand: ParsableCommand {
 
     /// The writer for this run: a bulk build for a new index, updates in place otherwise.
     func makeSink() throws -> any ReportSink {
-        if !noBulk && BulkIndexer.canBuild(at: location.index) {
+        let shards = try location.shardList()
+        if shards.isSingleFolder && !noBulk && BulkIndexer.canBuild(at: location.index) {
             var options = BulkIndexer.Options(memoryBudget: IndexCommand.bytes(memoryBudget) ?? 1 << 30)
             if let threads { options.workers = threads }
             return try BulkIndexer(path: location.index, options: options)
         }
-        return try UpdatingSink(writer: IndexWriter(path: location.index), batchSize: batchSize)
+        return try UpdatingSink(writer: location.openWriter(), batchSize: batchSize)
     }
 
     func run() throws {
@@ -148,13 +149,13 @@ extension BulkIndexer: ReportSink {
     func finish() throws { _ = try finish() as Int }
 }
 
-/// Updates an existing index, committing every `batchSize` reports. Each batch is one Xapian
-/// transaction, so Xapian's own flushes cannot commit part of it.
+/// Updates an existing index (each document in its shard), committing every `batchSize` reports.
+/// Each batch is one Xapian transaction per shard, so Xapian's own flushes cannot commit part of it.
 struct UpdatingSink: ReportSink {
-    let writer: IndexWriter
+    let writer: ShardedWriter
     let batchSize: Int
 
-    init(writer: IndexWriter, batchSize: Int) throws {
+    init(writer: ShardedWriter, batchSize: Int) throws {
         self.writer = writer
         self.batchSize = batchSize
         try writer.beginBatch()

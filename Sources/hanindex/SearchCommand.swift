@@ -58,14 +58,14 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let index: SearchIndex
         do {
-            index = try SearchIndex(path: location.index)
+            index = try location.openSearchIndex()
         } catch {
             throw fail("\(error)")
         }
         let options = SearchOptions(limit: limit, offset: offset, document: doc, from: from, to: to, sort: sort)
         let results: SearchResults
         do {
-            results = try index.search(queryText, options: options)
+            results = try index.withShardRecovery { try $0.search(queryText, options: options) }
         } catch let error as QuerySyntaxError {
             throw fail("bad query: \(error)", code: 2)
         } catch {

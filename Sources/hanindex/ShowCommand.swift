@@ -20,7 +20,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let segments: [Segment]
         do {
-            let index = try SearchIndex(path: location.index)
+            let index = try location.openSearchIndex()
             var found = try index.segments(ofDocument: id)
             if found.isEmpty, let hash = id.lastIndex(of: "#") {
                 found = try index.segments(ofDocument: String(id[..<hash]))

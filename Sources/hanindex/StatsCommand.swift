@@ -14,24 +14,54 @@ struct StatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let stats: IndexStats
+        let shards = try location.shardList()
+        guard !shards.isSingleFolder else { return show(location.index, try stats(of: location.openSearchIndex().stats())) }
+        let sharded = try stats(of: location.openSearchIndex().shardStats())
+        if json {
+            let report = ShardedStatsReport(shards: sharded.shards.map { .init(shard: $0.location.description, stats: $0.stats) },
+                                            total: sharded.total)
+            print(try jsonString(report))
+            return
+        }
+        for (number, shard) in sharded.shards.enumerated() {
+            show("shard \(number + 1)/\(shards.count) \(shard.location)", shard.stats, remote: shard.location.isRemote)
+            print()
+        }
+        show("total (\(shards.count) shards)", sharded.total, remote: shards.shards.contains(where: \.isRemote))
+    }
+
+    /// Runs `body`, turning its error into a message and a non-zero exit.
+    private func stats<T>(of body: @autoclosure () throws -> T) throws -> T {
         do {
-            stats = try SearchIndex(path: location.index).stats()
+            return try body()
         } catch {
             throw fail("\(error)")
         }
+    }
+
+    private func show(_ name: String, _ stats: IndexStats, remote: Bool = false) {
         if json {
-            print(try jsonString(stats))
+            print((try? jsonString(stats)) ?? "{}")
             return
         }
         print("""
-            index:       \(location.index)
+            index:       \(name)
             documents:   \(stats.documents)
             segments:    \(stats.segments)
             terms:       \(stats.terms)
-            size:        \(megabytes(stats.sizeBytes))
+            size:        \(megabytes(stats.sizeBytes))\(remote ? " (remote shards not measured)" : "")
             last commit: \(stats.lastCommit ?? "never")
             analyzer:    \(stats.analyzer)
             """)
     }
+}
+
+/// `hanindex stats --json` for a sharded index: each shard and the total.
+struct ShardedStatsReport: Encodable {
+    struct Shard: Encodable {
+        var shard: String
+        var stats: IndexStats
+    }
+    var shards: [Shard]
+    var total: IndexStats
 }

@@ -16,8 +16,11 @@ struct HanServeCommand: AsyncParsableCommand {
             in flight finish and pending writes are committed. LOG_LEVEL=debug logs more.
             """)
 
-    @Option(help: "The index folder (created if missing).")
+    @Option(help: "The index folder (created if missing), or its shards: DIR,tcp://HOST:PORT,... or @FILE.")
     var index = "index"
+
+    @Option(help: "Timeout for remote shards, in milliseconds: a shard that does not answer in time gets 503.")
+    var shardTimeout: UInt32 = 10_000
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -41,6 +44,7 @@ struct HanServeCommand: AsyncParsableCommand {
             indexPath: index, host: host, port: port, maximumBodyBytes: maxBodyBytes, readers: readers,
             token: ProcessInfo.processInfo.environment["HANSERVE_TOKEN"])
         settings.idleTimeoutSeconds = idleTimeout
+        settings.shardTimeoutMilliseconds = shardTimeout
         let configuration = settings
         let app: any ApplicationProtocol
         do {

@@ -292,6 +292,25 @@ int hx_mset_get_collapse_keys(const hx_mset *mset, char **bytes, size_t *bytes_l
 /** Document data of item i in a malloc'ed buffer. */
 int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err);
 
+
+/* =====================================================================
+ * Remote databases (sharding branch): databases served by xapian-tcpsrv.
+ * Timeouts are in milliseconds (Xapian's "useconds_t" parameters of
+ * Xapian::Remote::open are milliseconds despite the type); 0 means wait
+ * forever for `timeout` and is refused here for `connect_timeout`.
+ * ===================================================================== */
+
+/** Adds the remote database at host:port (a `xapian-tcpsrv`) as a shard of
+ *  `db` (Xapian::Remote::open).  Throws NetworkError / NetworkTimeoutError
+ *  when the server cannot be reached within `connect_timeout_ms`. */
+int hx_database_add_remote(hx_database *db, const char *host, unsigned port,
+                           unsigned timeout_ms, unsigned connect_timeout_ms, hx_error **err);
+/** Opens the remote database at host:port for writing
+ *  (Xapian::Remote::open_writable; needs `xapian-tcpsrv --writable`). */
+hx_writable_database *hx_writable_database_open_remote(const char *host, unsigned port,
+                                                       unsigned timeout_ms, unsigned connect_timeout_ms,
+                                                       hx_error **err);
+
 #ifdef __cplusplus
 }
 #endif

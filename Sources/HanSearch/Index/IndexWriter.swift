@@ -21,17 +21,25 @@ public final class IndexWriter {
     ///
     /// Throws ``HanSearchError/indexLocked(path:)`` when another process writes to it, and
     /// ``HanSearchError/analyzerMismatch(path:found:expected:)`` when it was built by another analyzer.
-    public init(path: String, segmenter: Segmenter = Segmenter()) throws(HanSearchError) {
-        self.path = path
-        self.segmenter = segmenter
+    public convenience init(path: String, segmenter: Segmenter = Segmenter()) throws(HanSearchError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw .engine(action: "creating \(path)",
                           XapianError(type: "DatabaseCreateError", message: error.localizedDescription))
         }
-        database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
-            let database = try WritableDatabase(path: path, mode: .createOrOpen)
+        let database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
+            try WritableDatabase(path: path, mode: .createOrOpen)
+        }
+        try self.init(path: path, segmenter: segmenter, database: database)
+    }
+
+    /// Writes into `database` (a local folder or a remote shard, named `path` in messages), stamping an
+    /// empty one with the analyzer version and refusing one built by another analyzer.
+    init(path: String, segmenter: Segmenter, database: WritableDatabase) throws(HanSearchError) {
+        self.path = path
+        self.segmenter = segmenter
+        self.database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
             let found = try database.metadata(Schema.analyzerVersionKey)
             let count = try database.documentCount()
             if found.isEmpty && count == 0 {
@@ -68,7 +76,7 @@ public final class IndexWriter {
 
     /// Replaces the segments of document `id` with `segments` (by their unique id terms) and deletes
     /// the segments the document had beyond them. Returns the number of segments.
-    private func replace(documentID id: String, with segments: [Segment]) throws(HanSearchError) -> Int {
+    func replace(documentID id: String, with segments: [Segment]) throws(HanSearchError) -> Int {
         let documents = segments.map(builder.document(for:))
         try HanSearchError.catching(path: path, action: "indexing \(id)") {
             let previous = try database.postings(Schema.documentTerm(id))

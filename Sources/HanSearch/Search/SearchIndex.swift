@@ -75,20 +75,39 @@ public struct SearchResults: Codable, Sendable, Equatable {
 
 /// A read-only view of an index that answers searches. Not thread-safe: one per task.
 public final class SearchIndex {
-    /// The index folder.
+    /// The index folder, or for a sharded index its shard list (see ``ShardList``).
     public let path: String
-    let database: Database
+    /// The shards searched together (one local folder for an unsharded index).
+    public let shards: ShardList
+    /// Timeouts for remote shards.
+    public let timeouts: RemoteTimeouts
+    /// All shards as one database; replaced by ``reconnect()`` after a remote shard failed.
+    var database: Database
     /// The query parser used by ``search(_:options:)``.
     public var parser = QueryParser()
     /// How much more a match in the title weighs than a match in the text.
     public var titleWeight = 2.0
 
     /// Opens the index at `path` for reading and checks its analyzer version.
-    public init(path: String) throws(HanSearchError) {
-        self.path = path
+    public convenience init(path: String) throws(HanSearchError) {
         let database = try HanSearchError.catching(path: path, action: "opening the index") {
             try Database(path: path)
         }
+        try self.init(database: database, shards: ShardList(path: path), timeouts: RemoteTimeouts())
+    }
+
+    /// Opens every shard of `shards` for reading as one index (see ``ShardList/openDatabase(timeouts:)``)
+    /// and checks the analyzer version. Throws ``ShardsUnavailableError`` when a remote shard does not answer.
+    public convenience init(shards: ShardList, timeouts: RemoteTimeouts = RemoteTimeouts()) throws {
+        try self.init(database: try shards.openDatabase(timeouts: timeouts), shards: shards, timeouts: timeouts)
+    }
+
+    /// Wraps an open database of `shards`, checking its analyzer version.
+    init(database: Database, shards: ShardList, timeouts: RemoteTimeouts) throws(HanSearchError) {
+        let path = shards.description
+        self.path = path
+        self.shards = shards
+        self.timeouts = timeouts
         self.database = database
         let (found, count) = try HanSearchError.catching(path: path, action: "reading the index metadata") {
             (try database.metadata(Schema.analyzerVersionKey), try database.documentCount())

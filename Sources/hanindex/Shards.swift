@@ -1,0 +1,27 @@
+import ArgumentParser
+import HanSearch
+
+extension IndexLocation {
+    /// The shards named by `--index` (a single folder is a list of one).
+    func shardList() throws -> ShardList {
+        do {
+            return try ShardList(parsing: index)
+        } catch {
+            throw ValidationError("--index: \(error)")
+        }
+    }
+
+    /// `--shard-timeout` for connecting and for each operation on a remote shard.
+    var timeouts: RemoteTimeouts { .milliseconds(shardTimeout) }
+
+    /// The index (all its shards as one) for reading.
+    func openSearchIndex() throws -> SearchIndex {
+        _ = try shardList()
+        return try SearchIndex.open(location: index, timeouts: timeouts)
+    }
+
+    /// A writer routing each document to its shard.
+    func openWriter() throws -> ShardedWriter {
+        try ShardedWriter(shards: try shardList(), timeouts: timeouts)
+    }
+}
