@@ -90,10 +90,12 @@ import json, subprocess, sys, urllib.request
 url, hanindex, single, port1, port2 = sys.argv[1:6]
 def get(path):
     with urllib.request.urlopen(url + path, timeout=30) as r: return json.load(r)
-cli = json.loads(subprocess.run([hanindex, "search", "--index", single, "--json", "--limit", "20", "安装"],
+# Every match, not a top 20: hits with equal scores are ordered by docid, which differs between
+# one index and two shards (and between two bulk builds), so a cut at 20 may pick different ties.
+cli = json.loads(subprocess.run([hanindex, "search", "--index", single, "--json", "--limit", "1000", "安装"],
                                 check=True, capture_output=True, text=True).stdout)
-server = get("/search?q=%E5%AE%89%E8%A3%85&limit=20")
-assert server["total"] == cli["total"] and "partial" not in server, server.get("total")
+server = get("/search?q=%E5%AE%89%E8%A3%85&limit=1000")
+assert server["total"] == cli["total"] <= 1000 and "partial" not in server, server.get("total")
 assert sorted(h["id"] for h in server["hits"]) == sorted(h["id"] for h in cli["hits"])
 single_docs = json.loads(subprocess.run([hanindex, "stats", "--index", single, "--json"],
                                         check=True, capture_output=True, text=True).stdout)["documents"]
