@@ -164,9 +164,7 @@ extension IndexWriter {
     /// even for batches large enough that Xapian would otherwise flush part of them on its own.
     /// On failure nothing is applied. Returns, for each change, the number of segments added or removed.
     public func applyAtomically(_ changes: [IndexChange]) throws(HanSearchError) -> [Int] {
-        try HanSearchError.catching(path: path, action: "starting a transaction") {
-            try database.beginTransaction(flushed: true)
-        }
+        try beginBatch()
         do throws(HanSearchError) {
             var counts: [Int] = []
             counts.reserveCapacity(changes.count)
@@ -176,11 +174,7 @@ extension IndexWriter {
                 case .delete(let id): counts.append(try delete(documentID: id))
                 }
             }
-            try HanSearchError.catching(path: path, action: "committing") {
-                try database.setMetadata(ISO8601DateFormatter().string(from: Date()), forKey: Schema.lastCommitKey)
-                try database.commitTransaction()
-            }
-            pendingChanges = 0
+            try commitBatch()
             return counts
         } catch {
             try? database.cancelTransaction()
