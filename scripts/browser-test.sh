@@ -10,13 +10,7 @@ source scripts/setup.sh
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "CJK\|WenQuanYi" || missing+=(fonts-noto-cjk)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "browser-test: installing ${missing[*]}" >&2
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 python3 -c "import jsonschema, openapi_spec_validator" 2>/dev/null || python3 -m pip install -q jsonschema openapi-spec-validator
 
 config="${CONFIG:-debug}"
