@@ -62,16 +62,9 @@ public final class IndexWriter {
     /// earlier version of the page had beyond the new count are deleted. Returns the article ids.
     @discardableResult
     public func add(page: Page, fileID: String) throws(HanSearchError) -> [String] {
-        var ids: [String] = []
-        for (number, article) in page.articles.enumerated() {
-            let id = PageParser.articleID(fileID: fileID, number: number + 1)
-            let title = article.title.isEmpty ? fileID : article.title
-            try replace(documentID: id, with: segmenter.segments(of: article, id: id, title: title))
-            ids.append(id)
-        }
-        var stale = page.articles.count + 1
-        while try delete(documentID: PageParser.articleID(fileID: fileID, number: stale)) > 0 { stale += 1 }
-        return ids
+        try PageParser.indexArticles(of: page, fileID: fileID, replace: { id, title, article throws(HanSearchError) in
+            _ = try replace(documentID: id, with: segmenter.segments(of: article, id: id, title: title))
+        }, delete: { id throws(HanSearchError) in try delete(documentID: id) })
     }
 
     /// Replaces the segments of document `id` with `segments` (by their unique id terms) and deletes

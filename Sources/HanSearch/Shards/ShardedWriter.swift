@@ -62,18 +62,11 @@ public final class ShardedWriter {
     @discardableResult
     public func add(page: Page, fileID: String) throws(HanSearchError) -> [String] {
         if writers.count == 1 { return try writers[0].add(page: page, fileID: fileID) }
-        var ids: [String] = []
-        for (number, article) in page.articles.enumerated() {
-            let id = PageParser.articleID(fileID: fileID, number: number + 1)
+        // Each article, and each stale article, in its own shard.
+        return try PageParser.indexArticles(of: page, fileID: fileID, replace: { id, title, article throws(HanSearchError) in
             let writer = writer(forDocument: id)
-            let title = article.title.isEmpty ? fileID : article.title
             _ = try writer.replace(documentID: id, with: writer.segmenter.segments(of: article, id: id, title: title))
-            ids.append(id)
-        }
-        // Articles an earlier version of the page had beyond the new count, each in its own shard.
-        var stale = page.articles.count + 1
-        while try delete(documentID: PageParser.articleID(fileID: fileID, number: stale)) > 0 { stale += 1 }
-        return ids
+        }, delete: { id throws(HanSearchError) in try delete(documentID: id) })
     }
 
     /// Deletes document `id` from its shard. Returns how many segments were removed.
