@@ -22,7 +22,8 @@ extension Schema {
         if analyzer.isEmpty && documents == 0 { return nil }
         let folding = fold.isEmpty ? Folding.none : Folding(rawValue: fold)
         guard let folding, analyzer == analyzerVersion(folding: folding) else {
-            throw .analyzerMismatch(path: path, found: fold.isEmpty ? analyzer : "\(analyzer) (fold \(fold))",
+            let named = fold.isEmpty || folding == Folding.none ? analyzer : "\(analyzer) (fold \(fold))"
+            throw .analyzerMismatch(path: path, found: named,
                                     expected: analyzerVersion(folding: folding ?? .none))
         }
         return folding
