@@ -8,6 +8,8 @@ public enum HanSearchError: Error, CustomStringConvertible, Equatable {
     case indexLocked(path: String)
     /// The index was built by another analyzer version and must be rebuilt.
     case analyzerMismatch(path: String, found: String, expected: String)
+    /// The index was built with one ``Folding`` and another was asked for (`hanindex index --fold`).
+    case foldingMismatch(path: String, found: Folding, requested: Folding)
     /// A document id that the index does not hold.
     case documentNotFound(id: String)
     /// Xapian reported an error while doing `action`.
@@ -24,6 +26,10 @@ public enum HanSearchError: Error, CustomStringConvertible, Equatable {
             return "the index at \(path) was built by analyzer \(found.isEmpty ? "(unknown)" : found), "
                 + "but this program uses \(expected): searches would be wrong, so the index must be rebuilt "
                 + "(remove \(path) and run `hanindex index` again)"
+        case .foldingMismatch(let path, let found, let requested):
+            return "the index at \(path) was built with --fold \(found.rawValue), not --fold \(requested.rawValue): "
+                + "the fold is chosen when an index is created; leave out --fold to add to this index, "
+                + "or build a new one (another --index DIR, or remove \(path) first)"
         case .documentNotFound(let id):
             return "no document with id \"\(id)\""
         case .engine(let action, let error):

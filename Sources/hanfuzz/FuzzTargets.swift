@@ -26,7 +26,15 @@ enum FuzzTarget: String, CaseIterable {
     static func tokenizer(_ text: String) {
         let length = text.utf8.count
         var previous: UInt32 = 0
-        for token in Tokenizer.tokens(text) {
+        let tokens = Tokenizer.tokens(text)
+        // Folding maps one scalar to one of the same class: the same tokens, with folded terms.
+        let folded = tokens.map { token in
+            var token = token
+            token.term = Folding.variants.fold(token.term)
+            return token
+        }
+        check(Tokenizer.tokens(text, folding: .variants) == folded, "folded tokens differ from the literal ones, folded")
+        for token in tokens {
             check(!token.term.isEmpty, "empty term")
             check(token.position >= previous, "positions go back")
             check(token.sourceRange.lowerBound >= 0 && token.sourceRange.upperBound <= length, "range outside the text")

@@ -35,6 +35,11 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Add to a new index one report at a time, as updates do, instead of building it in bulk.")
     var noBulk = false
 
+    @Option(help: ArgumentHelp(
+        "For a new index: variants folds traditional characters to simplified in documents and queries, so that either finds the other; none (the default) matches characters as written. An existing index keeps the fold it was built with.",
+        valueName: "none|variants"))
+    var fold: Folding?
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
         guard let budget = IndexCommand.bytes(memoryBudget), budget >= 64 << 20 else {
@@ -64,9 +69,10 @@ struct IndexCommand: ParsableCommand {
         if shards.isSingleFolder && !noBulk && BulkIndexer.canBuild(at: location.index) {
             var options = BulkIndexer.Options(memoryBudget: IndexCommand.bytes(memoryBudget) ?? 1 << 30)
             if let threads { options.workers = threads }
+            options.folding = fold ?? .none
             return try BulkIndexer(path: location.index, options: options)
         }
-        return try UpdatingSink(writer: location.openWriter(), batchSize: batchSize)
+        return try UpdatingSink(writer: location.openWriter(folding: fold), batchSize: batchSize)
     }
 
     func run() throws {
@@ -143,6 +149,8 @@ protocol ReportSink {
     /// Makes everything durable and visible.
     func finish() throws
 }
+
+extension Folding: ExpressibleByArgument {}
 
 extension BulkIndexer: ReportSink {
     func checkpoint() {}

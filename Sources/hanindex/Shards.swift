@@ -20,8 +20,8 @@ extension IndexLocation {
         return try SearchIndex.open(location: index, timeouts: timeouts)
     }
 
-    /// A writer routing each document to its shard.
-    func openWriter() throws -> ShardedWriter {
-        try ShardedWriter(shards: try shardList(), timeouts: timeouts)
+    /// A writer routing each document to its shard; `folding` for a new index (nil: the index's own).
+    func openWriter(folding: Folding?) throws -> ShardedWriter {
+        try ShardedWriter(shards: try shardList(), timeouts: timeouts, folding: folding)
     }
 }

@@ -52,6 +52,7 @@ struct StatsCommand: ParsableCommand {
             size:        \(megabytes(stats.sizeBytes))\(remote ? " (remote shards not measured)" : "")
             last commit: \(stats.lastCommit ?? "never")
             analyzer:    \(stats.analyzer)
+            fold:        \(stats.fold.rawValue)
             """)
     }
 }

@@ -34,15 +34,19 @@ public final class BulkIndexer {
         public var segmenter: Segmenter
         /// Input bytes (segment text and title) after which a worker starts a new shard.
         public var shardBytes: Int
+        /// How the new index folds characters; recorded in it (see ``Folding``).
+        public var folding: Folding
 
-        /// Creates options; by default one worker per core, a 1 GiB budget and shards of
-        /// ``BulkIndexer/defaultShardBytes``.
+        /// Creates options; by default one worker per core, a 1 GiB budget, shards of
+        /// ``BulkIndexer/defaultShardBytes`` and no folding.
         public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, memoryBudget: Int = 1 << 30,
-                    segmenter: Segmenter = Segmenter(), shardBytes: Int = BulkIndexer.defaultShardBytes) {
+                    segmenter: Segmenter = Segmenter(), shardBytes: Int = BulkIndexer.defaultShardBytes,
+                    folding: Folding = .none) {
             self.workers = max(1, workers)
             self.memoryBudget = memoryBudget
             self.segmenter = segmenter
             self.shardBytes = max(1, shardBytes)
+            self.folding = folding
         }
     }
 
@@ -128,8 +132,10 @@ public final class BulkIndexer {
         }
         let commitBytes = self.commitBytes
         let shardBytes = options.shardBytes
+        let folding = options.folding
         workers = (0..<options.workers).map { number in
-            ShardWorker(folder: scratch, number: number, queue: queue, commitBytes: commitBytes, shardBytes: shardBytes)
+            ShardWorker(folder: scratch, number: number, queue: queue, commitBytes: commitBytes,
+                        shardBytes: shardBytes, folding: folding)
         }
         for worker in workers {
             done.enter()
@@ -214,7 +220,7 @@ public final class BulkIndexer {
             let shards = try workers.flatMap(\.shards).map { try Database(path: $0) }
             if shards.isEmpty {
                 let empty = try WritableDatabase(path: merged, mode: .create)
-                try empty.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+                try Schema.stamp(empty, folding: options.folding)
                 try empty.close()
             } else {
                 try Database(shards: shards).compact(to: merged)
@@ -272,7 +278,7 @@ public final class BulkIndexer {
     /// Applies the items set aside, in input order, replacing the earlier versions.
     private func applyDeferred() throws(HanSearchError) {
         try? deferred?.close()
-        let writer = try IndexWriter(path: path, segmenter: options.segmenter)
+        let writer = try IndexWriter(path: path, segmenter: options.segmenter, folding: options.folding)
         let lines: [Substring]
         do {
             lines = try String(contentsOfFile: deferredPath, encoding: .utf8).split(separator: "\n")
@@ -363,6 +369,7 @@ final class ShardWorker: @unchecked Sendable {
     let queue: BatchQueue
     let commitBytes: Int
     let shardBytes: Int
+    let folding: Folding
     /// Set by the worker thread before it ends; read after it ended.
     private(set) var error: HanSearchError?
     /// Segments written.
@@ -370,12 +377,13 @@ final class ShardWorker: @unchecked Sendable {
     /// The shards written, in order.
     private(set) var shards: [String] = []
 
-    init(folder: String, number: Int, queue: BatchQueue, commitBytes: Int, shardBytes: Int) {
+    init(folder: String, number: Int, queue: BatchQueue, commitBytes: Int, shardBytes: Int, folding: Folding) {
         self.folder = folder
         self.number = number
         self.queue = queue
         self.commitBytes = commitBytes
         self.shardBytes = shardBytes
+        self.folding = folding
     }
 
     /// Writes batches until the queue is drained, committing every ``commitBytes`` of input and
@@ -383,7 +391,7 @@ final class ShardWorker: @unchecked Sendable {
     func run() {
         do {
             try HanSearchError.catching(path: folder, action: "writing a shard") {
-                let builder = SegmentDocumentBuilder()
+                let builder = SegmentDocumentBuilder(folding: folding)
                 var database: WritableDatabase?
                 var pending = 0
                 var inShard = 0
@@ -417,7 +425,7 @@ final class ShardWorker: @unchecked Sendable {
     private func openShard() throws -> WritableDatabase {
         let path = "\(folder)/shard-\(number)-\(shards.count)"
         let database = try WritableDatabase(path: path, mode: .createOrOverwrite, flags: [.noSync])
-        try database.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
+        try Schema.stamp(database, folding: folding)
         shards.append(path)
         return database
     }

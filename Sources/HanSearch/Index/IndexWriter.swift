@@ -12,16 +12,21 @@ public final class IndexWriter {
     public let path: String
     /// How bodies are cut into segments.
     public let segmenter: Segmenter
+    /// How the index folds characters, as recorded in it (see ``Folding``).
+    public let folding: Folding
     let database: WritableDatabase
-    private let builder = SegmentDocumentBuilder()
+    private let builder: SegmentDocumentBuilder
     /// Reports added or deleted since the last commit.
     public internal(set) var pendingChanges = 0
 
     /// Opens the index at `path` for writing, creating it if needed.
     ///
+    /// A new index gets `folding` (``Folding/none`` when nil); an existing one keeps the folding it was
+    /// built with, and asking for another is ``HanSearchError/foldingMismatch(path:found:requested:)``.
     /// Throws ``HanSearchError/indexLocked(path:)`` when another process writes to it, and
     /// ``HanSearchError/analyzerMismatch(path:found:expected:)`` when it was built by another analyzer.
-    public convenience init(path: String, segmenter: Segmenter = Segmenter()) throws(HanSearchError) {
+    public convenience init(path: String, segmenter: Segmenter = Segmenter(),
+                            folding: Folding? = nil) throws(HanSearchError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -31,24 +36,30 @@ public final class IndexWriter {
         let database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
             try WritableDatabase(path: path, mode: .createOrOpen)
         }
-        try self.init(path: path, segmenter: segmenter, database: database)
+        try self.init(path: path, segmenter: segmenter, database: database, folding: folding)
     }
 
     /// Writes into `database` (a local folder or a remote shard, named `path` in messages), stamping an
-    /// empty one with the analyzer version and refusing one built by another analyzer.
-    init(path: String, segmenter: Segmenter, database: WritableDatabase) throws(HanSearchError) {
+    /// empty one with the analyzer version and `folding`, and refusing one built by another analyzer or
+    /// with another folding than `folding` (nil: whichever it has).
+    init(path: String, segmenter: Segmenter, database: WritableDatabase, folding: Folding?) throws(HanSearchError) {
         self.path = path
         self.segmenter = segmenter
-        self.database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
-            let found = try database.metadata(Schema.analyzerVersionKey)
-            let count = try database.documentCount()
-            if found.isEmpty && count == 0 {
-                try database.setMetadata(Schema.analyzerVersion, forKey: Schema.analyzerVersionKey)
-            } else if found != Schema.analyzerVersion {
-                throw HanSearchError.analyzerMismatch(path: path, found: found, expected: Schema.analyzerVersion)
+        (self.database, self.folding) = try HanSearchError.catching(path: path, action: "opening the index for writing") {
+            let recorded = try Schema.recordedFolding(analyzer: database.metadata(Schema.analyzerVersionKey),
+                                                      fold: database.metadata(Schema.foldingKey),
+                                                      documents: database.documentCount(), path: path)
+            guard let recorded else {
+                let chosen = folding ?? .none
+                try Schema.stamp(database, folding: chosen)
+                return (database, chosen)
             }
-            return database
+            if let folding, folding != recorded {
+                throw HanSearchError.foldingMismatch(path: path, found: recorded, requested: folding)
+            }
+            return (database, recorded)
         }
+        builder = SegmentDocumentBuilder(folding: self.folding)
     }
 
     /// Adds or replaces `report`. Returns the number of segments it was cut into.
@@ -118,8 +129,11 @@ public final class IndexWriter {
 /// Turns segments into Xapian documents laid out as ``Schema`` describes. Not thread-safe: one per thread.
 struct SegmentDocumentBuilder {
     private let encoder: JSONEncoder
+    /// The index's folding, applied to text and title terms.
+    let folding: Folding
 
-    init() {
+    init(folding: Folding) {
+        self.folding = folding
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
@@ -129,10 +143,10 @@ struct SegmentDocumentBuilder {
         let document = Document()
         document.data = Array((try? encoder.encode(segment)) ?? Data())
         var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
-        Tokenizer.forEachToken(in: segment.text) { token in
+        Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
             batch.append(token.term, position: token.isPositional ? token.position + Schema.positionOffset : 0)
         }
-        Tokenizer.forEachToken(in: segment.title) { token in
+        Tokenizer.forEachToken(in: segment.title, folding: folding) { token in
             batch.append(Schema.titlePrefix + token.term,
                          position: token.isPositional ? token.position + Schema.positionOffset : 0)
         }

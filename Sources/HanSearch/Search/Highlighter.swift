@@ -55,10 +55,12 @@ public struct Snippet: Sendable, Equatable {
 /// range in the original, find where the query's phrase patterns occur, and merge overlapping or
 /// adjacent matches into one highlight.
 public enum Highlighter {
-    /// The UTF-8 ranges of `text` where any of `patterns` occurs, sorted and merged.
-    public static func matchedRanges(in text: String, patterns: [PhrasePattern]) -> [Range<Int>] {
+    /// The UTF-8 ranges of `text` where any of `patterns` occurs, sorted and merged. `text` is tokenized
+    /// with `folding`, so `patterns` must be folded alike; the ranges are those of the original characters.
+    public static func matchedRanges(in text: String, patterns: [PhrasePattern],
+                                     folding: Folding = .none) -> [Range<Int>] {
         guard !patterns.isEmpty else { return [] }
-        let tokens = Tokenizer.tokens(text)
+        let tokens = Tokenizer.tokens(text, folding: folding)
         var byPosition: [UInt32: [Token]] = [:]
         for token in tokens { byPosition[token.position, default: []].append(token) }
         var ranges: [Range<Int>] = []
@@ -95,9 +97,11 @@ public enum Highlighter {
     }
 
     /// A window of at most `length` characters (Unicode scalars) of `text` around the densest cluster
-    /// of matches of `patterns`; the start of the text when nothing matched.
-    public static func snippet(of text: String, patterns: [PhrasePattern], length: Int = 120) -> Snippet {
-        let ranges = matchedRanges(in: text, patterns: patterns)
+    /// of matches of `patterns` (folded with `folding`, as for ``matchedRanges(in:patterns:folding:)``);
+    /// the start of the text when nothing matched.
+    public static func snippet(of text: String, patterns: [PhrasePattern], length: Int = 120,
+                               folding: Folding = .none) -> Snippet {
+        let ranges = matchedRanges(in: text, patterns: patterns, folding: folding)
         var scalarStarts: [Int] = []
         var offset = 0
         for scalar in text.unicodeScalars {

@@ -14,6 +14,8 @@ public struct IndexStats: Codable, Sendable, Equatable {
     public var lastCommit: String?
     /// The analyzer the index was built with.
     public var analyzer: String
+    /// How the index folds characters (`none` or `variants`, see ``Folding``).
+    public var fold: Folding
 }
 
 extension SearchIndex {
@@ -27,7 +29,7 @@ extension SearchIndex {
                 terms: try database.termCount(withPrefix: ""),
                 sizeBytes: IndexStats.folderSize(path),
                 lastCommit: lastCommit.isEmpty ? nil : lastCommit,
-                analyzer: try database.metadata(Schema.analyzerVersionKey))
+                analyzer: try database.metadata(Schema.analyzerVersionKey), fold: folding)
         }
     }
 }

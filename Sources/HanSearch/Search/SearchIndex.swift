@@ -87,6 +87,8 @@ public final class SearchIndex {
     public var parser = QueryParser()
     /// How much more a match in the title weighs than a match in the text.
     public var titleWeight = 2.0
+    /// How the index folds characters, as recorded in it: queries are folded alike (see ``Folding``).
+    public let folding: Folding
 
     /// Opens the index at `path` for reading and checks its analyzer version.
     public convenience init(path: String) throws(HanSearchError) {
@@ -109,12 +111,11 @@ public final class SearchIndex {
         self.shards = shards
         self.timeouts = timeouts
         self.database = database
-        let (found, count) = try HanSearchError.catching(path: path, action: "reading the index metadata") {
-            (try database.metadata(Schema.analyzerVersionKey), try database.documentCount())
+        let (found, fold, count) = try HanSearchError.catching(path: path, action: "reading the index metadata") {
+            (try database.metadata(Schema.analyzerVersionKey), try database.metadata(Schema.foldingKey),
+             try database.documentCount())
         }
-        if found != Schema.analyzerVersion && !(found.isEmpty && count == 0) {
-            throw .analyzerMismatch(path: path, found: found, expected: Schema.analyzerVersion)
-        }
+        folding = try Schema.recordedFolding(analyzer: found, fold: fold, documents: count, path: path) ?? .none
     }
 
     /// Moves to the latest commit. Returns whether anything changed.
@@ -135,6 +136,7 @@ public final class SearchIndex {
             filtered(try matcher(for: parsed), options: options)
         }
         let highlightPatterns = parsed.required.flatMap { $0 }.filter { $0.field == .text }.flatMap(\.patterns)
+            .map(folding.fold)
         return try withRetryOnModification {
             let enquire = Enquire(database: database)
             enquire.setQuery(xapianQuery)
@@ -153,7 +155,7 @@ public final class SearchIndex {
             let hits = try matches.map { match -> SearchHit in
                 let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
                 let snippet = Highlighter.snippet(of: segment.text, patterns: highlightPatterns,
-                                                  length: options.snippetLength)
+                                                  length: options.snippetLength, folding: folding)
                 return SearchHit(id: segment.id, doc: segment.doc, title: segment.title, section: segment.section,
                                  kind: segment.kind, date: segment.date, source: segment.source,
                                  score: match.weight, snippet: snippet.html, text: segment.text)
@@ -226,10 +228,10 @@ public final class SearchIndex {
         field == .title ? Schema.titlePrefix : ""
     }
 
-    /// All patterns of `part` ANDed; a pattern of several terms is an exact phrase.
+    /// All patterns of `part` ANDed, folded as the index is; a pattern of several terms is an exact phrase.
     func matcher(for part: QueryPart, prefix: String) throws -> Query {
         let phrases = try part.patterns.map { pattern -> Query in
-            let terms = pattern.terms.map { Query.term(prefix + $0) }
+            let terms = folding.fold(pattern).terms.map { Query.term(prefix + $0) }
             return terms.count == 1 ? terms[0] : try Query.phrase(terms, window: terms.count)
         }
         return phrases.count == 1 ? phrases[0] : .and(phrases)

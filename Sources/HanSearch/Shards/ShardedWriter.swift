@@ -16,22 +16,33 @@ public final class ShardedWriter {
 
     /// Opens every shard for writing: local folders are created when missing.
     ///
+    /// New shards get `folding`, or when it is nil the folding of the first shard (none for a new index);
+    /// every shard must have the same, since one query is run on all of them.
     /// Throws ``ShardsUnavailableError`` when a remote shard does not answer, and the errors of
-    /// ``IndexWriter/init(path:segmenter:)`` otherwise.
+    /// ``IndexWriter/init(path:segmenter:folding:)`` otherwise.
     public init(shards: ShardList, timeouts: RemoteTimeouts = RemoteTimeouts(),
-                segmenter: Segmenter = Segmenter()) throws {
+                segmenter: Segmenter = Segmenter(), folding: Folding? = nil) throws {
         _ = ignoreBrokenPipes
         self.shards = shards
         self.timeouts = timeouts
         self.segmenter = segmenter
-        writers = try shards.shards.map { try ShardedWriter.open($0, timeouts: timeouts, segmenter: segmenter) }
+        var writers: [IndexWriter] = []
+        for shard in shards.shards {
+            writers.append(try ShardedWriter.open(shard, timeouts: timeouts, segmenter: segmenter,
+                                                  folding: folding ?? writers.first?.folding))
+        }
+        self.writers = writers
     }
 
+    /// How the index folds characters (see ``Folding``): the same in every shard.
+    public var folding: Folding { writers[0].folding }
+
     /// Opens one shard for writing.
-    private static func open(_ shard: ShardLocation, timeouts: RemoteTimeouts, segmenter: Segmenter) throws -> IndexWriter {
+    private static func open(_ shard: ShardLocation, timeouts: RemoteTimeouts, segmenter: Segmenter,
+                             folding: Folding?) throws -> IndexWriter {
         switch shard {
         case .local(let path):
-            return try IndexWriter(path: path, segmenter: segmenter)
+            return try IndexWriter(path: path, segmenter: segmenter, folding: folding)
         case .remote(let host, let port):
             let database: WritableDatabase
             do throws(XapianError) {
@@ -42,7 +53,7 @@ public final class ShardedWriter {
                 }
                 throw ShardsUnavailableError(shards: [shard], reason: error.message)
             }
-            return try IndexWriter(path: shard.description, segmenter: segmenter, database: database)
+            return try IndexWriter(path: shard.description, segmenter: segmenter, database: database, folding: folding)
         }
     }
 
@@ -139,7 +150,8 @@ extension ShardedWriter {
             return try writers[shard].applyAtomically(changes)
         } catch {
             guard shards.shards[shard].isRemote, SearchIndex.isShardFailure(error) else { throw error }
-            writers[shard] = try ShardedWriter.open(shards.shards[shard], timeouts: timeouts, segmenter: segmenter)
+            writers[shard] = try ShardedWriter.open(shards.shards[shard], timeouts: timeouts, segmenter: segmenter,
+                                                    folding: folding)
             return try writers[shard].applyAtomically(changes)
         }
     }

@@ -52,18 +52,20 @@ public enum Tokenizer {
     /// limited to 245 bytes including the field prefix).
     public static let maximumWordLength = 120
 
-    /// All tokens of `text`, ordered by position.
-    public static func tokens(_ text: String) -> [Token] {
+    /// All tokens of `text`, ordered by position, with `folding` applied after normalization.
+    public static func tokens(_ text: String, folding: Folding = .none) -> [Token] {
         var result: [Token] = []
-        forEachToken(in: text) { result.append($0) }
+        forEachToken(in: text, folding: folding) { result.append($0) }
         return result
     }
 
-    /// Calls `body` with each token of `text`, ordered by position.
-    public static func forEachToken(in text: String, _ body: (Token) -> Void) {
+    /// Calls `body` with each token of `text`, ordered by position. Each normalized scalar is folded
+    /// (see ``Folding``) before it is tokenized; a fold maps one scalar to one, so token ranges still
+    /// cover the original characters.
+    public static func forEachToken(in text: String, folding: Folding = .none, _ body: (Token) -> Void) {
         var state = State()
         Normalizer.forEachScalar(in: text) { scalar, start, end in
-            state.consume(scalar, start, end, body)
+            state.consume(folding.fold(scalar), start, end, body)
         }
         state.finish(body)
     }
