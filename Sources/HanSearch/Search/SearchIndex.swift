@@ -131,26 +131,28 @@ public final class SearchIndex {
     }
 
     /// Searches an already parsed query.
+    ///
+    /// Two passes over the index: the ranked page first, which Xapian can cut short once it knows the
+    /// best hits, then, only when Xapian's bounds on the number of matches disagree, an exact count
+    /// that skips ranking (``exactCount(of:)``). Ranking every match to count them cost twice the
+    /// count alone for common phrases (bench/results).
     public func search(_ parsed: ParsedQuery, text: String, options: SearchOptions) throws(HanSearchError) -> SearchResults {
-        let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
-            filtered(try matcher(for: parsed), options: options)
+        let (ranked, counted) = try HanSearchError.catching(path: path, action: "building the query") {
+            (filtered(try matcher(for: parsed), options: options),
+             filtered(try matcher(for: parsed, boostingTitles: false), options: options))
         }
         let highlightPatterns = parsed.required.flatMap { $0 }.filter { $0.field == .text }.flatMap(\.patterns)
             .map(folding.fold)
         return try withRetryOnModification {
             let enquire = Enquire(database: database)
-            enquire.setQuery(xapianQuery)
+            enquire.setQuery(ranked)
             enquire.setDocidOrder(.ascending)
             if options.sort == .date {
                 enquire.setSort(.valueThenRelevance(slot: Schema.dateSlot, descending: true))
             }
-            var matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
-                                           checkAtLeast: isSingleTerm(parsed, options) ? 0 : try database.documentCount())
-            if matches.matchesLowerBound != matches.matchesUpperBound {
-                // Only a full pass gives the exact total.
-                matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
-                                           checkAtLeast: try database.documentCount())
-            }
+            let matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit), checkAtLeast: 0)
+            let total = matches.matchesLowerBound == matches.matchesUpperBound
+                ? matches.matchesLowerBound : try exactCount(of: counted)
             let decoder = JSONDecoder()
             let hits = try matches.map { match -> SearchHit in
                 let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
@@ -160,21 +162,17 @@ public final class SearchIndex {
                                  kind: segment.kind, date: segment.date, source: segment.source,
                                  score: match.weight, snippet: snippet.html, text: segment.text)
             }
-            return SearchResults(query: text, total: matches.matchesEstimated, hits: hits)
+            return SearchResults(query: text, total: total, hits: hits)
         }
     }
 
-    /// Whether `parsed` is one term (one character, one bigram or one word), with no exclusion or filter.
-    ///
-    /// Then the number of matches is the term's frequency, which Xapian knows without visiting its
-    /// postings: the search can stop once it has the best hits instead of counting every match. A
-    /// common character matches most segments, so this is most of the time of a one- or two-character
-    /// search. (Whatever the query, the total is only taken from a search whose bounds agree.)
-    func isSingleTerm(_ parsed: ParsedQuery, _ options: SearchOptions) -> Bool {
-        guard parsed.excluded.isEmpty, options.document == nil, options.from == nil, options.to == nil,
-              parsed.required.count == 1, parsed.required[0].count == 1 else { return false }
-        let patterns = parsed.required[0][0].patterns
-        return patterns.count == 1 && patterns[0].terms.count == 1
+    /// The exact number of segments matching `query`: every match visited, none ranked or returned.
+    func exactCount(of query: Query) throws -> Int {
+        let enquire = Enquire(database: database)
+        enquire.setQuery(query)
+        enquire.useBoolWeight()
+        let count = try database.documentCount()
+        return try enquire.mset(offset: 0, limit: 0, checkAtLeast: count, includeData: false).matchesLowerBound
     }
 
     /// The distinct ids of the documents that have a segment matching `parsed`, in index order.
@@ -207,10 +205,14 @@ public final class SearchIndex {
         }
     }
 
-    /// The Xapian query that matches `parsed` (without filters).
-    func matcher(for parsed: ParsedQuery) throws -> Query {
+    /// The Xapian query that matches `parsed` (without filters). With `boostingTitles`, text parts also
+    /// weigh matches in the title (the matches are the same either way).
+    func matcher(for parsed: ParsedQuery, boostingTitles: Bool = true) throws -> Query {
+        let part = { (part: QueryPart) throws -> Query in
+            boostingTitles ? try self.weighted(part) : try self.matcher(for: part, prefix: self.prefix(of: part.field))
+        }
         let groups = try parsed.required.map { group in
-            group.count == 1 ? try weighted(group[0]) : Query.or(try group.map(weighted))
+            group.count == 1 ? try part(group[0]) : Query.or(try group.map(part))
         }
         let positive = groups.count == 1 ? groups[0] : Query.and(groups)
         guard !parsed.excluded.isEmpty else { return positive }
