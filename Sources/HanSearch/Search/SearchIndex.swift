@@ -25,6 +25,12 @@ public struct SearchOptions: Sendable, Equatable {
     public var sort: ResultOrder
     /// Snippet length in characters.
     public var snippetLength: Int
+    /// The facets to count over all matches (see ``SearchResults/facets``).
+    public var facets: [Facet] = []
+    /// Only documents from this source.
+    public var source: String?
+    /// Only documents dated in this year, written `YYYY` (see ``Facet/isValidYear(_:)``).
+    public var year: String?
 
     /// Creates search options; the defaults return the ten best hits.
     public init(limit: Int = 10, offset: Int = 0, document: String? = nil, from: String? = nil,
@@ -71,6 +77,8 @@ public struct SearchResults: Codable, Sendable, Equatable {
     public var total: Int
     /// The requested page of hits.
     public var hits: [SearchHit]
+    /// With ``SearchOptions/facets``: the matching segments counted per facet value.
+    public var facets: FacetCounts?
 }
 
 /// A read-only view of an index that answers searches. Not thread-safe: one per task.
@@ -142,6 +150,7 @@ public final class SearchIndex {
             if options.sort == .date {
                 enquire.setSort(.valueThenRelevance(slot: Schema.dateSlot, descending: true))
             }
+            let spies = FacetSpies(options.facets, enquire: enquire)
             var matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
                                            checkAtLeast: isSingleTerm(parsed, options) ? 0 : try database.documentCount())
             if matches.matchesLowerBound != matches.matchesUpperBound {
@@ -158,11 +167,12 @@ public final class SearchIndex {
                                  kind: segment.kind, date: segment.date, source: segment.source,
                                  score: match.weight, snippet: snippet.html, text: segment.text)
             }
-            return SearchResults(query: text, total: matches.matchesEstimated, hits: hits)
+            return SearchResults(query: text, total: matches.matchesEstimated, hits: hits, facets: try spies.counts())
         }
     }
 
-    /// Whether `parsed` is one term (one character, one bigram or one word), with no exclusion or filter.
+    /// Whether `parsed` is one term (one character, one bigram or one word), with no exclusion, filter or
+    /// facet (facets need every match examined, and by the first search: its spies count each call).
     ///
     /// Then the number of matches is the term's frequency, which Xapian knows without visiting its
     /// postings: the search can stop once it has the best hits instead of counting every match. A
@@ -170,6 +180,7 @@ public final class SearchIndex {
     /// search. (Whatever the query, the total is only taken from a search whose bounds agree.)
     func isSingleTerm(_ parsed: ParsedQuery, _ options: SearchOptions) -> Bool {
         guard parsed.excluded.isEmpty, options.document == nil, options.from == nil, options.to == nil,
+              options.source == nil, options.year == nil, options.facets.isEmpty,
               parsed.required.count == 1, parsed.required[0].count == 1 else { return false }
         let patterns = parsed.required[0][0].patterns
         return patterns.count == 1 && patterns[0].terms.count == 1
@@ -244,7 +255,7 @@ public final class SearchIndex {
             query = .filter(query, by: .valueRange(slot: Schema.dateSlot, from: options.from ?? "0000-00-00",
                                                     to: options.to ?? "9999-99-99"))
         }
-        return query
+        return facetFiltered(query, options: options)
     }
 
     /// Runs `body`, reopening and retrying when a concurrent commit invalidated what it was reading.
