@@ -29,14 +29,18 @@ import Testing
         return counts
     }
 
+    /// A spy on slot `slot` fed by one search of `query` returning `limit` matches after examining `checkAtLeast`.
+    func spy(_ enquire: Enquire, _ query: Query, slot: UInt32 = 2, limit: Int, checkAtLeast: Int) throws -> (ValueCountSpy, MatchSet) {
+        enquire.setQuery(query)
+        let spy = ValueCountSpy(slot: slot)
+        enquire.addSpy(spy)
+        return (spy, try enquire.mset(offset: 0, limit: limit, checkAtLeast: checkAtLeast))
+    }
+
     @Test func countsEveryMatchNotOnlyThePage() throws {
         let dir = try TempDir()
         let db = try makeDatabase(dir)
-        let enquire = Enquire(database: db)
-        enquire.setQuery(.term("third"))
-        let spy = ValueCountSpy(slot: 2)
-        enquire.addSpy(spy)
-        let page = try enquire.mset(offset: 0, limit: 3, checkAtLeast: try db.documentCount())
+        let (spy, page) = try spy(Enquire(database: db), .term("third"), limit: 3, checkAtLeast: try db.documentCount())
         #expect(page.count == 3)
         #expect(try spy.total() == 100)
         let counts = try spy.counts()
@@ -49,18 +53,11 @@ import Testing
     @Test func noMatchesGiveNoValues() throws {
         let dir = try TempDir()
         let db = try makeDatabase(dir)
-        let enquire = Enquire(database: db)
-        enquire.setQuery(.term("absent"))
-        let spy = ValueCountSpy(slot: 2)
-        enquire.addSpy(spy)
-        _ = try enquire.mset(offset: 0, limit: 10, checkAtLeast: 300)
+        let (spy, _) = try spy(Enquire(database: db), .term("absent"), limit: 10, checkAtLeast: 300)
         #expect(try spy.total() == 0)
         #expect(try spy.counts().isEmpty)
         // An unused slot: every match is seen, none is counted.
-        let empty = ValueCountSpy(slot: 9)
-        enquire.setQuery(.term("common"))
-        enquire.addSpy(empty)
-        _ = try enquire.mset(offset: 0, limit: 1, checkAtLeast: 300)
+        let (empty, _) = try self.spy(Enquire(database: db), .term("common"), slot: 9, limit: 1, checkAtLeast: 300)
         #expect(try empty.total() == 300)
         #expect(try empty.counts().isEmpty)
     }
@@ -71,11 +68,7 @@ import Testing
         _ = try makeDatabase(two)
         let db = try Database(path: one.path("db"))
         try db.add(try Database(path: two.path("db")))
-        let enquire = Enquire(database: db)
-        enquire.setQuery(.term("common"))
-        let spy = ValueCountSpy(slot: 2)
-        enquire.addSpy(spy)
-        _ = try enquire.mset(offset: 0, limit: 10, checkAtLeast: 600)
+        let (spy, _) = try spy(Enquire(database: db), .term("common"), limit: 10, checkAtLeast: 600)
         #expect(try spy.total() == 600)
         #expect(Dictionary(uniqueKeysWithValues: try spy.counts().map { ($0.value, $0.count) })
                 == bruteForce { _ in true }.mapValues { $0 * 2 })
