@@ -13,7 +13,7 @@ struct FacetTests {
             [n % 2 == 0 ? "科技服务业发展第\(n)段" : "港口建设第\(n)段", p == 1 ? "宁波科技\(n)" : "其他内容\(p)"].joined()
         }
         return Report(id: "r\(n)", title: "报告\(n)", body: paragraphs.joined(separator: "\n"),
-                      date: n % 7 == 6 ? nil : "\(2020 + n % 4)-0\(1 + n % 9)-1\(n % 10)",
+                      date: n % 7 == 6 ? nil : "\(2020 + (n / 3) % 4)-0\(1 + n % 9)-1\(n % 10)",
                       source: n % 5 == 4 ? nil : sources[n % 4])
     }
     static let page = Page(articles: [
@@ -128,12 +128,38 @@ struct FacetTests {
                 }
             }
         }
+        // Sources and years vary independently: both filters together narrow further than either alone.
+        let bySource = Self.matching("科技").filter { $0.source == "宁波日报" }
+        let byBoth = bySource.filter { $0.date?.hasPrefix("2020-") == true }
+        #expect(!byBoth.isEmpty && byBoth.count < bySource.count
+                && byBoth.count < Self.matching("科技").filter { $0.date?.hasPrefix("2020-") == true }.count)
         // A year filter combines with a date range.
         var options = SearchOptions(limit: 1000, from: "2021-03-01")
         options.year = "2021"
         let expected = Self.matching("科技").filter { ($0.date ?? "") >= "2021-03-01" && $0.date?.hasPrefix("2021") == true }
         #expect(!expected.isEmpty)
         #expect(try index.search("科技", options: options).total == expected.count)
+    }
+
+    @Test("hanindex search --facets prints the counts (JSON and text), --source/--year filter, bad names are refused")
+    func commandLine() throws {
+        let path = try TestSupport.index(Self.reports)
+        let json = try CLI.run(["search", "--index", path, "--json", "--limit", "1", "--facets", "source,year", "科技"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let results = try JSONDecoder().decode(SearchResults.self, from: Data(json.stdout.utf8))
+        let expected = Self.bruteForce(Self.matching("科技").filter { !$0.doc.hasPrefix(Self.pageFile) })
+        #expect(results.facets == expected && results.hits.count == 1)
+        let filtered = try CLI.run(["search", "--index", path, "--json", "--source", "新华社", "--year", "2022", "科技"])
+        let narrowed = Self.matching("科技").filter { $0.source == "新华社" && $0.date?.hasPrefix("2022-") == true }
+        #expect(!narrowed.isEmpty)
+        #expect(try JSONDecoder().decode(SearchResults.self, from: Data(filtered.stdout.utf8)).total == narrowed.count)
+        let text = try CLI.run(["search", "--index", path, "--facets", "year", "科技"])
+        let yearLine = "year: " + expected.year!.map { "\($0.value) \($0.count)" }.joined(separator: " · ")
+        #expect(text.stdout.split(separator: "\n").contains { $0 == yearLine }, "\(text.stdout)")
+        let bad = try CLI.run(["search", "--index", path, "--facets", "source,sorce", "科技"])
+        #expect(bad.status == 64 && bad.stderr.contains("unknown facet \"sorce\""), "\(bad.stderr)")
+        let badYear = try CLI.run(["search", "--index", path, "--year", "21", "科技"])
+        #expect(badYear.status == 64 && badYear.stderr.contains("--year"), "\(badYear.stderr)")
     }
 
     @Test("facet lists parse names in order, once each; unknown names are named in the error")

@@ -2,7 +2,7 @@ import Foundation
 import Xapian
 
 /// A property of segments that a search can count its matches by, and filter on.
-public enum Facet: String, CaseIterable, Codable, Sendable {
+public enum Facet: String, CaseIterable, Sendable {
     /// The document's source (``Report/source``).
     case source
     /// The year of the document's date.
