@@ -4,7 +4,7 @@
 Usage: scripts/browser_test.py http://127.0.0.1:PORT SCREENSHOT_FOLDER
 Types a Chinese query into the search box, checks the highlighted results and the pagination, opens
 an article and checks that the hit is highlighted, checks the messages for no results and for a bad
-query, and saves a screenshot of each step. Exits non-zero naming the first check that fails.
+query, filters by a source facet and clears it, and saves a screenshot of each step. Exits non-zero naming the first check that fails.
 """
 import base64
 import json
@@ -23,6 +23,7 @@ import urllib.request
 BASE = sys.argv[1].rstrip("/")
 OUT = sys.argv[2]
 QUERY = "科技服务业"
+FACET_QUERY = "技术"  # matches the manuals (one source) and the newspaper page (no source) in corpus/
 os.makedirs(OUT, exist_ok=True)
 
 
@@ -232,6 +233,30 @@ try:
     text = browser.js("document.querySelector('.message.error').innerText")
     check("检索式有误" in text and "quote" in text, f"a bad query shows the server's reason: {' / '.join(text.splitlines())}")
     browser.screenshot("4-bad-query.png")
+
+    # 5. Facets: click a source to filter the results by it, then clear the filter.
+    browser.open(BASE + "/?q=" + urllib.parse.quote(FACET_QUERY))
+    browser.wait_for("document.querySelector('#facets [data-facet=source] a[data-value]')", "the source facet")
+    before = int(re.search(r"找到 (\d+) 个段落", browser.js("document.getElementById('summary').innerText")).group(1))
+    value, count = browser.js("""(() => { const a = document.querySelector('#facets [data-facet=source] a[data-value]');
+        return [a.dataset.value, Number(a.querySelector('.count').textContent)]; })()""")
+    check(0 < count <= before, f"the source facet lists {value} with {count} of {before} matching segments")
+    browser.js("document.querySelector('#facets [data-facet=source] a[data-value]').click()")
+    browser.wait_for("new URLSearchParams(location.search).get('source') && document.getElementById('summary')", "the filtered results")
+    filtered = browser.js("""({
+        summary: document.getElementById('summary').innerText,
+        sources: [...document.querySelectorAll('li.hit .meta')].map(m => m.innerText),
+        chosen: document.querySelector('#facets a.chosen') && document.querySelector('#facets a.chosen').dataset.value,
+    })""")
+    shown = int(re.search(r"找到 (\d+) 个段落", filtered["summary"]).group(1))
+    check(shown == count, f"filtering by {value} finds exactly the {count} segments its facet counted ({shown})")
+    check(filtered["sources"] and all(value in meta for meta in filtered["sources"]), f"every hit shown is from {value}")
+    check(filtered["chosen"] == value, f"{value} is shown as the chosen filter")
+    browser.screenshot("5-facet-filter.png")
+    browser.js("document.getElementById('clear-filters').click()")
+    browser.wait_for("!new URLSearchParams(location.search).get('source') && document.getElementById('summary')", "the unfiltered results")
+    after = int(re.search(r"找到 (\d+) 个段落", browser.js("document.getElementById('summary').innerText")).group(1))
+    check(after == before, f"clearing the filter brings back all {before} segments")
 finally:
     browser.close()
 print("browser-test: all checks passed")

@@ -89,6 +89,10 @@ assert found["total"] > 0 and len(found["hits"]) == 3, found
 check("GET", "/search", "/search?q=" + q("科技") + "&sort=date&from=2000-01-01&to=2100-01-01&offset=2", 200)
 check("GET", "/search", "/search?q=" + q("\"未闭合"), 400)
 check("GET", "/search", "/search?q=a&limit=100000", 400)
+faceted = json.loads(check("GET", "/search", "/search?q=" + q("科技") + "&limit=1&facets=source,year", 200))
+assert "source" in faceted["facets"] and "year" in faceted["facets"], faceted
+check("GET", "/search", "/search?q=" + q("科技") + "&year=2022&source=" + q("宁波日报"), 200)
+check("GET", "/search", "/search?q=" + q("科技") + "&facets=sourcee", 400)
 doc = found["hits"][0]["doc"]
 check("GET", "/documents/{id}", "/documents/" + q(doc, safe="") + "?q=" + q("科技服务业"), 200)
 check("GET", "/documents/{id}", "/documents/openapi-check-absent", 404)

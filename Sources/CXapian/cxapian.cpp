@@ -47,6 +47,11 @@ struct hx_mset {
     Xapian::MSet mset;
 };
 
+struct hx_value_count_spy {
+    Xapian::ValueCountMatchSpy spy;
+    explicit hx_value_count_spy(Xapian::valueno slot) : spy(slot) {}
+};
+
 static_assert(HX_DB_CREATE_OR_OPEN == Xapian::DB_CREATE_OR_OPEN, "action");
 static_assert(HX_DB_CREATE_OR_OVERWRITE == Xapian::DB_CREATE_OR_OVERWRITE, "action");
 static_assert(HX_DB_CREATE == Xapian::DB_CREATE, "action");
@@ -837,6 +842,64 @@ hx_mset *hx_enquire_get_mset(hx_enquire *enq, uint32_t first, uint32_t maxitems,
     return guard_ptr<hx_mset>(err, [&] {
         require(enq, "enquire");
         return new hx_mset{enq->enquire.get_mset(first, maxitems, check_at_least)};
+    });
+}
+
+int hx_enquire_add_value_count_spy(hx_enquire *enq, hx_value_count_spy *spy, hx_error **err) {
+    return guard(err, [&] {
+        require(enq, "enquire");
+        require(spy, "spy");
+        enq->enquire.add_matchspy(&spy->spy);
+    });
+}
+
+/* ------------------------------------------------- value count match spy */
+
+hx_value_count_spy *hx_value_count_spy_new(uint32_t slot, hx_error **err) {
+    return guard_ptr<hx_value_count_spy>(err, [&] { return new hx_value_count_spy(slot); });
+}
+
+void hx_value_count_spy_free(hx_value_count_spy *spy) { delete spy; }
+
+int hx_value_count_spy_get_total(const hx_value_count_spy *spy, uint32_t *out, hx_error **err) {
+    return guard(err, [&] {
+        require(spy, "spy");
+        require(out, "out");
+        *out = static_cast<uint32_t>(spy->spy.get_total());
+    });
+}
+
+int hx_value_count_spy_get_value_count(const hx_value_count_spy *spy, size_t *out, hx_error **err) {
+    return guard(err, [&] {
+        require(spy, "spy");
+        require(out, "out");
+        size_t n = 0;
+        for (auto it = spy->spy.values_begin(), end = spy->spy.values_end(); it != end; ++it) ++n;
+        *out = n;
+    });
+}
+
+int hx_value_count_spy_get_values(const hx_value_count_spy *spy, char **bytes, size_t *bytes_len,
+                                  uint32_t *lengths, uint32_t *counts, size_t capacity,
+                                  hx_error **err) {
+    return guard(err, [&] {
+        require(spy, "spy");
+        require(bytes, "bytes");
+        require(bytes_len, "bytes_len");
+        std::string all;
+        size_t i = 0;
+        for (auto it = spy->spy.values_begin(), end = spy->spy.values_end(); it != end; ++it, ++i) {
+            if (i >= capacity) throw Xapian::InvalidArgumentError("capacity is less than the number of values");
+            require(lengths, "lengths");
+            require(counts, "counts");
+            std::string value = *it;
+            lengths[i] = static_cast<uint32_t>(value.size());
+            counts[i] = static_cast<uint32_t>(it.get_termfreq());
+            all += value;
+        }
+        if (i != capacity) throw Xapian::InvalidArgumentError("capacity exceeds the number of values");
+        *bytes = all.empty() ? nullptr : dup_string(all);
+        *bytes_len = all.size();
     });
 }
 

@@ -15,6 +15,8 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var partial: Bool?
     /// With ``partial``: the shards whose matches are missing.
     public var missingShards: [String]?
+    /// With `facets=`: all matching segments counted per source and/or year.
+    public var facets: FacetCounts?
 
     /// Creates a response.
     public init(query: String, total: Int, tookMilliseconds: Double, hits: [SearchHit]) {
@@ -25,7 +27,7 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case query, total, tookMilliseconds = "took_ms", hits, partial, missingShards = "missing_shards"
+        case query, total, tookMilliseconds = "took_ms", hits, partial, missingShards = "missing_shards", facets
     }
 }
 

@@ -138,6 +138,7 @@ struct Handlers: Sendable {
         let results = answer.results
         var response = SearchResponse(query: results.query, total: results.total,
                                       tookMilliseconds: milliseconds(since: started), hits: results.hits)
+        response.facets = results.facets
         if !answer.missingShards.isEmpty {
             response.partial = true
             response.missingShards = answer.missingShards.map(\.description)

@@ -3,7 +3,7 @@ import HanSearch
 
 /// The query string of `GET /search`, checked parameter by parameter.
 struct SearchParameters {
-    static let names: Set<String> = ["q", "limit", "offset", "doc", "from", "to", "sort", "partial"]
+    static let names: Set<String> = ["q", "limit", "offset", "doc", "from", "to", "sort", "partial", "facets", "source", "year"]
 
     var query: String
     var options: SearchOptions
@@ -47,6 +47,7 @@ struct SearchParameters {
             }
             options.sort = order
         }
+        try readFacets(values)
         if let partial = values["partial"] {
             guard let value = Bool(partial) else { throw .badParameter("partial", "must be true or false, not \"\(partial)\"") }
             allowPartial = value

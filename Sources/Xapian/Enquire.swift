@@ -44,6 +44,8 @@ public final class Enquire {
 
     /// Whether ``setCollapseKey(slot:max:)`` turned collapsing on.
     private var collapsing = false
+    /// The spies added with ``addSpy(_:)``, kept alive for as long as the enquire feeds them.
+    var spies: [ValueCountSpy] = []
 
     deinit { hx_enquire_free(handle) }
 
@@ -164,14 +166,7 @@ private func msetStrings(
     var total = 0
     try call { body(&bytes, &total, &lengths, &$0) }
     defer { hx_string_free(bytes) }
-    guard let bytes, total > 0 else { return Array(repeating: "", count: count) }
-    return bytes.withMemoryRebound(to: UInt8.self, capacity: total) { base in
-        var start = 0
-        return lengths.map { length in
-            defer { start += Int(length) }
-            return String(decoding: UnsafeBufferPointer(start: base + start, count: Int(length)), as: UTF8.self)
-        }
-    }
+    return splitStrings(bytes, total: total, lengths: lengths)
 }
 
 /// One search result.

@@ -59,6 +59,19 @@ func takeString(
     }
 }
 
+/// The strings stored back to back in `bytes` (`total` bytes, UTF-8), one per entry of `lengths`;
+/// all empty when `bytes` is NULL.
+func splitStrings(_ bytes: UnsafeMutablePointer<CChar>?, total: Int, lengths: [UInt32]) -> [String] {
+    guard let bytes, total > 0 else { return Array(repeating: "", count: lengths.count) }
+    return bytes.withMemoryRebound(to: UInt8.self, capacity: total) { base in
+        var start = 0
+        return lengths.map { length in
+            defer { start += Int(length) }
+            return String(decoding: UnsafeBufferPointer(start: base + start, count: Int(length)), as: UTF8.self)
+        }
+    }
+}
+
 /// Runs a C postlist call and copies the docids out.
 func takeDocids(
     _ body: (UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>, UnsafeMutablePointer<Int>, inout CError) -> Int32

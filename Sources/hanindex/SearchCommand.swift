@@ -12,7 +12,7 @@ struct SearchCommand: ParsableCommand {
             searches titles. A query that starts with - goes after --, e.g. hanindex search -- -宁波 科技.
             --json prints {"query", "total", "hits": [{"id", "doc", "title", "score", "snippet", "text", \
             "section"?, "kind"?, "date"?, "source"?}]}; total is the exact number of matching segments; \
-            snippet is HTML with matches in <mark>.
+            snippet is HTML with matches in <mark>. With --facets, "facets": {"source"?: [{"value", "count"}],             "year"?: [...]} counts all matching segments per value (segments without one are not counted).
             """
     )
 
@@ -36,6 +36,15 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "relevance or date (newest first).")
     var sort: ResultOrder = .relevance
 
+    @Option(help: ArgumentHelp("Count all matching segments per source and/or year.", valueName: "source,year"))
+    var facets: String?
+
+    @Option(help: "Only documents from this source.")
+    var source: String?
+
+    @Option(help: ArgumentHelp("Only documents dated in this year.", valueName: "YYYY"))
+    var year: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -48,6 +57,7 @@ struct SearchCommand: ParsableCommand {
         for (name, date) in [("--from", from), ("--to", to)] {
             if let date, !Report.isValidDate(date) { throw ValidationError("\(name) must be a date written YYYY-MM-DD") }
         }
+        try validateFacets()
         guard !queryText.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("give a query, e.g. hanindex search 科技服务业 (a query that starts with -, such as -宁波 科技, goes after --: hanindex search -- -宁波 科技)")
         }
@@ -62,7 +72,8 @@ struct SearchCommand: ParsableCommand {
         } catch {
             throw fail("\(error)")
         }
-        let options = SearchOptions(limit: limit, offset: offset, document: doc, from: from, to: to, sort: sort)
+        var options = SearchOptions(limit: limit, offset: offset, document: doc, from: from, to: to, sort: sort)
+        try addFacets(to: &options)
         let results: SearchResults
         do {
             results = try index.withShardRecovery { try $0.search(queryText, options: options) }
@@ -94,6 +105,7 @@ struct SearchCommand: ParsableCommand {
             print(colour ? "\u{1B}[1m\(heading)\u{1B}[0m  \u{1B}[2m\(hit.id)\u{1B}[0m" : "\(heading)  (\(hit.id))")
             print("   " + terminalSnippet(hit.snippet, colour: colour))
         }
+        printFacets(results.facets)
     }
 
     /// Turns the HTML snippet into terminal text: highlights in ANSI reverse-yellow, or [brackets].

@@ -58,6 +58,7 @@ typedef struct hx_termlist hx_termlist;                   /* snapshot of a docum
 typedef struct hx_query hx_query;                         /* Xapian::Query */
 typedef struct hx_enquire hx_enquire;                     /* Xapian::Enquire */
 typedef struct hx_mset hx_mset;                           /* Xapian::MSet */
+typedef struct hx_value_count_spy hx_value_count_spy;     /* Xapian::ValueCountMatchSpy */
 
 /* ------------------------------------------------------ database actions */
 
@@ -263,6 +264,30 @@ int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, 
 int hx_enquire_set_collapse_key(hx_enquire *enq, uint32_t slot, uint32_t max, hx_error **err);
 hx_mset *hx_enquire_get_mset(hx_enquire *enq, uint32_t first, uint32_t maxitems,
                              uint32_t check_at_least, hx_error **err);
+/** Makes the next get_mset calls feed every match they examine to `spy`
+ *  (Enquire::add_matchspy).  The enquire does not own the spy: it must stay
+ *  alive until the enquire is freed.  A spy sees every match only when
+ *  check_at_least is at least the number of matches. */
+int hx_enquire_add_value_count_spy(hx_enquire *enq, hx_value_count_spy *spy, hx_error **err);
+
+/* ------------------------------------------------- value count match spy */
+
+/** A spy counting the matches per distinct value in `slot`
+ *  (Xapian::ValueCountMatchSpy; matches with no value there are not counted). */
+hx_value_count_spy *hx_value_count_spy_new(uint32_t slot, hx_error **err);
+void hx_value_count_spy_free(hx_value_count_spy *spy);
+/** How many matches the spy has seen (with or without a value). */
+int hx_value_count_spy_get_total(const hx_value_count_spy *spy, uint32_t *out, hx_error **err);
+/** How many distinct values the spy has counted. */
+int hx_value_count_spy_get_value_count(const hx_value_count_spy *spy, size_t *out, hx_error **err);
+/** The counted values in ascending byte order: back to back in one malloc'ed
+ *  buffer (*bytes, *bytes_len bytes; NULL when all are empty), each one's
+ *  length in `lengths` and its number of matches in `counts`, both caller
+ *  arrays of `capacity` entries.  Fails with InvalidArgumentError unless
+ *  `capacity` equals hx_value_count_spy_get_value_count(). */
+int hx_value_count_spy_get_values(const hx_value_count_spy *spy, char **bytes, size_t *bytes_len,
+                                  uint32_t *lengths, uint32_t *counts, size_t capacity,
+                                  hx_error **err);
 
 /* ----------------------------------------------------------------- mset */
 

@@ -138,7 +138,7 @@ struct SegmentDocumentBuilder {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// The Xapian document for one segment: its JSON, text and title terms, id terms, date and document id.
+    /// The Xapian document for one segment: its JSON, text and title terms, id terms, date, document id and source.
     func document(for segment: Segment) -> Document {
         let document = Document()
         document.data = Array((try? encoder.encode(segment)) ?? Data())
@@ -155,6 +155,7 @@ struct SegmentDocumentBuilder {
         document.addBooleanTerm(Schema.documentTerm(segment.doc))
         if let date = segment.date { document.setValue(date, slot: Schema.dateSlot) }
         document.setValue(segment.doc, slot: Schema.documentSlot)
+        if let source = segment.source { document.setValue(source, slot: Schema.sourceSlot) }
         return document
     }
 }

@@ -25,6 +25,12 @@ public struct SearchOptions: Sendable, Equatable {
     public var sort: ResultOrder
     /// Snippet length in characters.
     public var snippetLength: Int
+    /// The facets to count over all matches (see ``SearchResults/facets``).
+    public var facets: [Facet] = []
+    /// Only documents from this source.
+    public var source: String?
+    /// Only documents dated in this year, written `YYYY` (see ``Facet/isValidYear(_:)``).
+    public var year: String?
 
     /// Creates search options; the defaults return the ten best hits.
     public init(limit: Int = 10, offset: Int = 0, document: String? = nil, from: String? = nil,
@@ -71,6 +77,8 @@ public struct SearchResults: Codable, Sendable, Equatable {
     public var total: Int
     /// The requested page of hits.
     public var hits: [SearchHit]
+    /// With ``SearchOptions/facets``: the matching segments counted per facet value.
+    public var facets: FacetCounts?
 }
 
 /// A read-only view of an index that answers searches. Not thread-safe: one per task.
@@ -133,9 +141,9 @@ public final class SearchIndex {
     /// Searches an already parsed query.
     ///
     /// Two passes over the index: the ranked page first, which Xapian can cut short once it knows the
-    /// best hits, then, only when Xapian's bounds on the number of matches disagree, an exact count
-    /// that skips ranking (``exactCount(of:)``). Ranking every match to count them cost twice the
-    /// count alone for common phrases (bench/results).
+    /// best hits, then, only when Xapian's bounds on the number of matches disagree or facets are asked
+    /// for, an exact count that skips ranking and feeds the facet spies (``exactCount(of:facets:)``).
+    /// Ranking every match to count them cost twice the count alone for common phrases.
     public func search(_ parsed: ParsedQuery, text: String, options: SearchOptions) throws(HanSearchError) -> SearchResults {
         let (ranked, counted) = try HanSearchError.catching(path: path, action: "building the query") {
             (filtered(try matcher(for: parsed), options: options),
@@ -151,8 +159,11 @@ public final class SearchIndex {
                 enquire.setSort(.valueThenRelevance(slot: Schema.dateSlot, descending: true))
             }
             let matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit), checkAtLeast: 0)
-            let total = matches.matchesLowerBound == matches.matchesUpperBound
-                ? matches.matchesLowerBound : try exactCount(of: counted)
+            var total = matches.matchesLowerBound
+            var facets: FacetCounts?
+            if matches.matchesLowerBound != matches.matchesUpperBound || !options.facets.isEmpty {
+                (total, facets) = try exactCount(of: counted, facets: options.facets)
+            }
             let decoder = JSONDecoder()
             let hits = try matches.map { match -> SearchHit in
                 let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
@@ -162,17 +173,20 @@ public final class SearchIndex {
                                  kind: segment.kind, date: segment.date, source: segment.source,
                                  score: match.weight, snippet: snippet.html, text: segment.text)
             }
-            return SearchResults(query: text, total: total, hits: hits)
+            return SearchResults(query: text, total: total, hits: hits, facets: facets)
         }
     }
 
-    /// The exact number of segments matching `query`: every match visited, none ranked or returned.
-    func exactCount(of query: Query) throws -> Int {
+    /// The exact number of segments matching `query`, and their counts per value of each of `facets`:
+    /// every match visited, none ranked or returned.
+    func exactCount(of query: Query, facets: [Facet]) throws -> (total: Int, facets: FacetCounts?) {
         let enquire = Enquire(database: database)
         enquire.setQuery(query)
         enquire.useBoolWeight()
+        let spies = FacetSpies(facets, enquire: enquire)
         let count = try database.documentCount()
-        return try enquire.mset(offset: 0, limit: 0, checkAtLeast: count, includeData: false).matchesLowerBound
+        let total = try enquire.mset(offset: 0, limit: 0, checkAtLeast: count, includeData: false).matchesLowerBound
+        return (total, try spies.counts())
     }
 
     /// The distinct ids of the documents that have a segment matching `parsed`, in index order.
@@ -248,7 +262,7 @@ public final class SearchIndex {
             query = .filter(query, by: .valueRange(slot: Schema.dateSlot, from: options.from ?? "0000-00-00",
                                                     to: options.to ?? "9999-99-99"))
         }
-        return query
+        return facetFiltered(query, options: options)
     }
 
     /// Runs `body`, reopening and retrying when a concurrent commit invalidated what it was reading.
