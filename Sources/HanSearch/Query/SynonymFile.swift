@@ -98,12 +98,11 @@ public struct SynonymFile: Sendable, Equatable, CustomStringConvertible {
             let members = line.split(whereSeparator: \.isWhitespace).map(String.init)
             guard !members.isEmpty else { continue }
             do {
-                _ = try SynonymTable(groups: [members])
+                groups.append(try SynonymTable.group(members))
             } catch {
                 throw SynonymError(file: file, line: number + 1, message: error.message)
             }
-            groups.append(members)
         }
-        return try SynonymTable(groups: groups)
+        return SynonymTable(checkedGroups: groups)
     }
 }

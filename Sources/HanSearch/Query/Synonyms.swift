@@ -18,20 +18,29 @@ public struct SynonymTable: Sendable, Equatable {
     /// A table of `groups`, each a list of words; groups sharing a member are merged.
     /// Throws a message for a member that cannot be searched or a group of fewer than two distinct members.
     public init(groups: [[String]]) throws(SynonymError) {
-        var normalized: [[String]] = []
-        for group in groups {
-            var members: [String] = []
-            for word in group {
-                let member = try SynonymTable.member(word)
-                if !members.contains(member) { members.append(member) }
-            }
-            guard members.count >= 2 else {
-                throw SynonymError(message: "the group \"\(group.joined(separator: " "))\" has only one distinct member; "
-                    + "a group needs two or more words separated by spaces")
-            }
-            normalized.append(members)
+        var checked: [[String]] = []
+        for group in groups { checked.append(try SynonymTable.group(group)) }
+        self.init(checkedGroups: checked)
+    }
+
+    /// A table of groups already checked by ``group(_:)``; groups sharing a member are merged.
+    init(checkedGroups: [[String]]) {
+        self.init(normalizedGroups: SynonymTable.merged(checkedGroups))
+    }
+
+    /// The distinct normalized members of `words`. Throws a message for a member that cannot be searched
+    /// or a group of fewer than two distinct members.
+    static func group(_ words: [String]) throws(SynonymError) -> [String] {
+        var members: [String] = []
+        for word in words {
+            let member = try SynonymTable.member(word)
+            if !members.contains(member) { members.append(member) }
         }
-        self.init(normalizedGroups: SynonymTable.merged(normalized))
+        guard members.count >= 2 else {
+            throw SynonymError(message: "the group \"\(words.joined(separator: " "))\" has only one distinct member; "
+                + "a group needs two or more words separated by spaces")
+        }
+        return members
     }
 
     private init(normalizedGroups: [[String]]) {
