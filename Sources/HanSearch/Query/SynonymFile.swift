@@ -76,12 +76,14 @@ public struct SynonymFile: Sendable, Equatable, CustomStringConvertible {
             if isRequired { throw SynonymError(file: path, message: "no such synonym file") }
             return .empty
         }
-        if let size = stamp()?.size, size > SynonymFile.maximumBytes {
-            throw SynonymError(file: path, message: "the file is \(size) bytes; a synonym file may hold at most "
-                + "\(SynonymFile.maximumBytes) bytes")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: SynonymFile.maximumBytes + 1) ?? Data() else {
             throw SynonymError(file: path, message: "cannot be read (is it a folder, or not readable?)")
+        }
+        try? handle.close()
+        guard data.count <= SynonymFile.maximumBytes else {
+            throw SynonymError(file: path, message: "the file is larger than \(SynonymFile.maximumBytes) bytes, "
+                + "the most a synonym file may hold")
         }
         return try SynonymFile.parse(Array(data), file: path)
     }
