@@ -244,7 +244,8 @@ struct Handlers: Sendable {
                         body: ResponseBody(byteBuffer: ByteBuffer(string: server.metrics.exposition(index: figures))))
     }
 
-    /// Runs `body` with a read handle, turning query and index errors into API errors.
+    /// Runs `body` with a read handle whose parser has the current synonyms, turning query and index errors
+    /// into API errors.
     private func read<T: Sendable>(_ body: @escaping @Sendable (SearchIndex) throws -> T) async throws -> T {
         do {
             let synonyms = server.synonyms.table

@@ -71,6 +71,23 @@ struct SynonymRouteTests {
         }
     }
 
+    @Test("the watcher reloads a file that changes on disk by itself")
+    func watcher() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hanserve-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("synonyms.txt").path
+        try "甬 宁波\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let store = try SynonymStore(file: SynonymFile(path: file, isRequired: true), logger: ServerTest.logger)
+        let watching = Task { try await SynonymWatcher(store: store, interval: .milliseconds(20)).run() }
+        defer { watching.cancel() }
+        try "甬 宁波\n沪 上海\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while store.table.groups.count != 2 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(store.table.groups == [["甬", "宁波"], ["沪", "上海"]])
+    }
+
     @Test("a query that expands into too many alternatives is a 400")
     func tooManyAlternatives() async throws {
         let group = (1...9).map { "成员\(String(repeating: "甲", count: $0))" }.joined(separator: " ")
