@@ -21,6 +21,8 @@ public struct HanServer: Sendable {
     /// The single writer; run it as a service of the application.
     public let writer: IndexWriterService
     let readers: ReaderPool
+    /// The synonyms applied to queries; run ``SynonymWatcher`` to keep them current.
+    let synonyms: SynonymStore
     let metrics: ServerMetrics
     let page: ByteBuffer
     let openAPI: ByteBuffer
@@ -38,6 +40,8 @@ public struct HanServer: Sendable {
         let threadPool = NIOThreadPool(numberOfThreads: configuration.readers + 1)
         threadPool.start()
         do {
+            let synonyms = try SynonymStore(file: SynonymFile.resolve(explicit: configuration.synonymsPath,
+                                                                      index: configuration.indexPath), logger: logger)
             let generation = IndexGeneration()
             let writer = try ShardedWriter(shards: try ShardList(parsing: configuration.indexPath),
                                            timeouts: .milliseconds(configuration.shardTimeoutMilliseconds))
@@ -49,7 +53,7 @@ public struct HanServer: Sendable {
             return HanServer(configuration: configuration,
                              writer: IndexWriterService(writer: writer, threadPool: threadPool,
                                                         generation: generation, logger: logger),
-                             readers: readers, metrics: ServerMetrics(), page: page, openAPI: openAPI)
+                             readers: readers, synonyms: synonyms, metrics: ServerMetrics(), page: page, openAPI: openAPI)
         } catch {
             try? threadPool.syncShutdownGracefully()
             throw ServerStartError(problems: ["\(error)"])
@@ -76,7 +80,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger,
         // held 20 descriptors. The timeout closes those and idle keep-alive connections alike.
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hanserve"),
-        services: [server.writer],
+        services: [server.writer, SynonymWatcher(store: server.synonyms)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -229,7 +233,7 @@ struct Handlers: Sendable {
     }
 
     @Sendable func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        JSONResponse.make(try await read { try $0.totalStats() })
+        JSONResponse.make(StatsResponse(index: try await read { try $0.totalStats() }, synonyms: server.synonyms.status))
     }
 
     @Sendable func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -241,10 +245,15 @@ struct Handlers: Sendable {
                         body: ResponseBody(byteBuffer: ByteBuffer(string: server.metrics.exposition(index: figures))))
     }
 
-    /// Runs `body` with a read handle, turning query and index errors into API errors.
+    /// Runs `body` with a read handle whose parser has the current synonyms, turning query and index errors
+    /// into API errors.
     private func read<T: Sendable>(_ body: @escaping @Sendable (SearchIndex) throws -> T) async throws -> T {
         do {
-            return try await server.readers.withReader { try $0.withShardRecovery(body) }
+            let synonyms = server.synonyms.table
+            return try await server.readers.withReader { index in
+                index.parser.synonyms = synonyms
+                return try index.withShardRecovery(body)
+            }
         } catch let error as ShardsUnavailableError {
             throw APIError(.serviceUnavailable, code: "shard_unavailable", error.description)
         } catch let error as QuerySyntaxError {

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     /// For a sharded index (``indexPath`` a shard list): how long connecting to and each operation on a
     /// remote shard may take, in milliseconds, before the request fails with 503 naming the shard.
     public var shardTimeoutMilliseconds: UInt32 = 10_000
+    /// The synonym file (`--synonyms`); nil for `synonyms.txt` in the index folder, if there is one.
+    public var synonymsPath: String?
 
     /// The default body limit, 32 MiB.
     public static let defaultMaximumBodyBytes = 32 << 20

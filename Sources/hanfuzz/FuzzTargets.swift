@@ -81,6 +81,25 @@ enum FuzzTarget: String, CaseIterable {
             return
         }
         check(!parsed.required.isEmpty, "a parsed query with nothing required")
+        search(parsed, text)
+        // Synonyms only add alternatives: same groups, each at least as wide, and the widened query searches.
+        guard let widened = try? QueryParser(synonyms: synonyms).parse(text) else { return }
+        check(widened.required.count == parsed.required.count
+              && zip(widened.required, parsed.required).allSatisfy { $0.count >= $1.count }
+              && widened.excluded.count >= parsed.excluded.count, "synonyms dropped a part")
+        search(widened, text)
+    }
+
+    /// Groups with overlapping members (科技 and 技), a word member and a member that is a prefix of another.
+    static let synonyms: SynonymTable = {
+        do {
+            return try SynonymTable(groups: [["甬", "宁波", "宁波市"], ["ai", "人工智能"], ["科技", "科学技术", "技"]])
+        } catch {
+            fatalError("hanfuzz: bad synonym groups: \(error)")
+        }
+    }()
+
+    static func search(_ parsed: ParsedQuery, _ text: String) {
         do {
             let results = try index.search(parsed, text: text, options: SearchOptions(limit: 5, from: "2000-01-01"))
             check(results.hits.count <= results.total, "more hits than the total")

@@ -18,6 +18,8 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
+    @OptionGroup var synonymOption: SynonymOption
+
     @Option(help: "How many hits to show.")
     var limit = 10
 
@@ -72,6 +74,7 @@ struct SearchCommand: ParsableCommand {
         } catch {
             throw fail("\(error)")
         }
+        index.parser.synonyms = try synonymOption.table(index: location.index)
         var options = SearchOptions(limit: limit, offset: offset, document: doc, from: from, to: to, sort: sort)
         try addFacets(to: &options)
         let results: SearchResults

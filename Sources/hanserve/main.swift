@@ -37,6 +37,10 @@ struct HanServeCommand: AsyncParsableCommand {
     @Option(help: "Close connections idle for this many seconds.")
     var idleTimeout = 30
 
+    @Option(help: ArgumentHelp("The synonym file, reloaded when it changes and on SIGHUP (default: synonyms.txt in the index folder, if present).",
+                               valueName: "FILE"))
+    var synonyms: String?
+
     func run() async throws {
         var logger = Logger(label: "hanserve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
@@ -45,6 +49,7 @@ struct HanServeCommand: AsyncParsableCommand {
             token: ProcessInfo.processInfo.environment["HANSERVE_TOKEN"])
         settings.idleTimeoutSeconds = idleTimeout
         settings.shardTimeoutMilliseconds = shardTimeout
+        settings.synonymsPath = synonyms
         let configuration = settings
         let app: any ApplicationProtocol
         do {

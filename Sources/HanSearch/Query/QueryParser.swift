@@ -20,7 +20,9 @@ public struct QuerySyntaxError: Error, Equatable, Sendable, CustomStringConverti
 /// - `-part` excludes segments that match the part;
 /// - `title:part` searches titles only (`title:"…"` too);
 /// - punctuation inside a part splits it into stretches that are all required, since punctuation
-///   leaves a gap in the index.
+///   leaves a gap in the index;
+/// - with ``synonyms``, an unquoted part also matches its text with group members swapped
+///   (see ``SynonymTable/expand(_:maximumAlternatives:)``).
 ///
 /// Broken syntax (an unbalanced quote, `OR` without a part on each side, a query with nothing to
 /// search for) is a ``QuerySyntaxError``, never a silent empty result.
@@ -29,11 +31,14 @@ public struct QueryParser: Sendable {
     public var maximumLength: Int
     /// Queries with more parts than this are rejected.
     public var maximumParts: Int
+    /// Synonyms applied to unquoted parts.
+    public var synonyms: SynonymTable
 
-    /// Creates a parser with the given limits.
-    public init(maximumLength: Int = 1_000, maximumParts: Int = 64) {
+    /// Creates a parser with the given limits and synonyms.
+    public init(maximumLength: Int = 1_000, maximumParts: Int = 64, synonyms: SynonymTable = .empty) {
         self.maximumLength = maximumLength
         self.maximumParts = maximumParts
+        self.synonyms = synonyms
     }
 
     /// A lexical item of the query.
@@ -53,7 +58,7 @@ public struct QueryParser: Sendable {
         guard items.count <= maximumParts else {
             throw QuerySyntaxError(message: "the query has \(items.count) parts; the limit is \(maximumParts)")
         }
-        return try assemble(items)
+        return try synonyms.expand(try assemble(items))
     }
 
     /// Splits the query into parts and `OR` operators.
