@@ -12,7 +12,7 @@ struct HanIndex: ParsableCommand {
             per line) and plain .txt files in corpus/ by default; the index lives in index/ by default.
             A Chinese query finds exactly the segments that contain it.
             """,
-        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ParseCommand.self, StatsCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ParseCommand.self, StatsCommand.self, WatchCommand.self]
     )
 }
 

@@ -37,6 +37,13 @@ struct HanServeCommand: AsyncParsableCommand {
     @Option(help: "Close connections idle for this many seconds.")
     var idleTimeout = 30
 
+    @Option(help: ArgumentHelp("Keep the index in step with this folder: index new and changed files, remove deleted ones.",
+                               valueName: "FOLDER"))
+    var watch: String?
+
+    @Option(help: "Seconds between scans of the --watch folder.")
+    var watchInterval: Double = 1
+
     func run() async throws {
         var logger = Logger(label: "hanserve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
@@ -45,6 +52,8 @@ struct HanServeCommand: AsyncParsableCommand {
             token: ProcessInfo.processInfo.environment["HANSERVE_TOKEN"])
         settings.idleTimeoutSeconds = idleTimeout
         settings.shardTimeoutMilliseconds = shardTimeout
+        settings.watchFolder = watch
+        settings.watchIntervalSeconds = watchInterval
         let configuration = settings
         let app: any ApplicationProtocol
         do {
