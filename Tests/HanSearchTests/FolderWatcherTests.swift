@@ -209,3 +209,38 @@ struct FolderWatcherTests {
         #expect(ContentHash.of(Array("foobar".utf8)) == "85944171f73967e8")
     }
 }
+
+@Suite("hanindex watch")
+struct WatchCommandTests {
+    @Test("`hanindex index` then `watch --once` re-indexes nothing; a new file is indexed and a deleted one removed")
+    func indexThenWatch() throws {
+        let fixture = try WatchFixture()
+        try fixture.write("a.jsonl", WatchFixture.jsonl([("x1", "命令行索引。"), ("x2", "第二条。")]))
+        try fixture.write("page.txt", "日报\n标题在此\n正文写在这里。\n")
+        let built = try CLI.run(["index", fixture.folder, "--index", fixture.index])
+        #expect(built.status == 0, "\(built.stderr)")
+        let idle = try CLI.run(["watch", fixture.folder, "--index", fixture.index, "--once"])
+        #expect(idle.status == 0 && idle.stderr.isEmpty, "\(idle.stderr)")
+
+        try fixture.write("b.jsonl", WatchFixture.jsonl([("y1", "后来加入。")]))
+        try fixture.remove("a.jsonl")
+        let changed = try CLI.run(["watch", fixture.folder, "--index", fixture.index, "--once"])
+        #expect(changed.status == 0, "\(changed.stderr)")
+        let lines = changed.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(changed.stderr)")
+        #expect(lines.contains { $0.hasPrefix("indexed \(fixture.folder)/b.jsonl: 1 document (1 new, 0 updated), 0 removed, ") })
+        #expect(lines.contains("removed \(fixture.folder)/a.jsonl: 2 documents"))
+        #expect(try fixture.documents("后来加入") == ["y1"])
+        #expect(try fixture.documents("命令行索引").isEmpty)
+        #expect(try fixture.documents("正文写在这里") == ["page.txt/1"])
+    }
+
+    @Test("watch refuses a missing folder and a bad interval, naming them")
+    func badArguments() throws {
+        let missing = try CLI.run(["watch", "/nonexistent-folder-\(UUID().uuidString)", "--once"])
+        #expect(missing.status == 64 && missing.stderr.contains("is not a folder"), "\(missing.stderr)")
+        let fixture = try WatchFixture()
+        let interval = try CLI.run(["watch", fixture.folder, "--interval", "0", "--once"])
+        #expect(interval.status == 64 && interval.stderr.contains("--interval must be"), "\(interval.stderr)")
+    }
+}
