@@ -237,7 +237,7 @@ struct Handlers: Sendable {
     }
 
     @Sendable func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        JSONResponse.make(try await read { try $0.totalStats() })
+        JSONResponse.make(StatsResponse(index: try await read { try $0.totalStats() }, watch: server.watcher?.status))
     }
 
     @Sendable func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

@@ -1,6 +1,7 @@
 import Foundation
 import HanSearch
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 /// `hanserve --watch FOLDER`: scans the folder every interval and applies what changed, as
@@ -22,23 +23,49 @@ public final class FolderWatchService: Service, Sendable {
     private let writer: IndexWriterService
     private let logger: Logger
     private let box = WatcherBox()
+    private let current: NIOLockedValueBox<Status>
+
+    /// What `GET /stats` tells about the watcher.
+    public struct Status: Codable, Sendable, Equatable {
+        /// The watched folder, as given.
+        public var folder: String
+        /// Files of the folder that the index holds a state for.
+        public var files: Int
+        /// When the last scan finished (ISO 8601), if one did.
+        public var lastScan: String?
+        /// Why the last scan failed, if it did (nothing of it was committed; the next scan retries).
+        public var lastError: String?
+    }
 
     init(folder: String, interval: Double, writer: IndexWriterService, logger: Logger) {
         self.folder = folder
         self.interval = interval
         self.writer = writer
         self.logger = logger
+        current = NIOLockedValueBox(Status(folder: folder, files: 0))
     }
+
+    /// The watcher's status after its last scan.
+    public var status: Status { current.withLockedValue { $0 } }
 
     /// Scans now and applies the changes; returns what was done (also logged), once it is searchable.
     public func scan() async throws -> [WatchEvent] {
         let box = self.box
         let folder = self.folder
         let interval = self.interval
-        let events = try await writer.withWriter { writer in
-            if box.watcher == nil { box.watcher = try FolderWatcher(folder: folder, writer: writer, quietPeriod: interval) }
-            return try box.watcher?.scan(into: writer) ?? []
+        let events: [WatchEvent]
+        let files: Int
+        do {
+            (events, files) = try await writer.withWriter { writer in
+                if box.watcher == nil { box.watcher = try FolderWatcher(folder: folder, writer: writer, quietPeriod: interval) }
+                return (try box.watcher?.scan(into: writer) ?? [], box.watcher?.states.count ?? 0)
+            }
+        } catch {
+            current.withLockedValue { $0.lastError = "\(error)" }
+            throw error
         }
+        let finished = ISO8601DateFormatter().string(from: Date())
+        current.withLockedValue { $0 = Status(folder: folder, files: files, lastScan: finished) }
         for event in events {
             switch event {
             case .indexed, .removed: logger.info("\(event)")
@@ -61,5 +88,21 @@ public final class FolderWatchService: Service, Sendable {
                 try await Task.sleep(for: .seconds(self.interval))
             }
         }
+    }
+}
+
+/// The answer to `GET /stats`: the index figures, and with `--watch` the watcher's ``FolderWatchService/Status``.
+struct StatsResponse: Encodable {
+    var index: IndexStats
+    var watch: FolderWatchService.Status?
+
+    private enum CodingKeys: String, CodingKey {
+        case watch
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try index.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(watch, forKey: .watch)
     }
 }

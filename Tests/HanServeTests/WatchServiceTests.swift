@@ -46,6 +46,10 @@ struct WatchServiceTests {
             #expect(try await ServerTest.search(client, ["q": "新放的报告"]).total == 0)
             #expect(try await ServerTest.search(client, ["q": "同时写入"]).hits.map(\.doc) == ["h1"])
             #expect(try await watcher.scan().isEmpty)
+            let stats = try JSONSerialization.jsonObject(with: Data(buffer: try await client.execute(uri: "/stats", method: .get).body))
+            let watch = try #require((stats as? [String: Any])?["watch"] as? [String: Any], "\(stats)")
+            #expect(watch["folder"] as? String == folder && watch["files"] as? Int == 1 && watch["lastScan"] is String)
+            #expect((stats as? [String: Any])?["documents"] as? Int == 6)  // 4 reports, the page's article, h1
         }
     }
 

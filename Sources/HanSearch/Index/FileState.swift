@@ -116,7 +116,7 @@ public enum ContentHash {
         defer { try? handle.close() }
         var hash = offsetBasis
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            update(&hash, with: chunk)
+            chunk.withUnsafeBytes { update(&hash, with: $0) }
         }
         return hex(hash)
     }
