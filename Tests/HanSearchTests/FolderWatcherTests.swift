@@ -85,6 +85,13 @@ struct FolderWatcherTests {
         #expect(try fixture.scan().count == 1)
         let plan = try fixture.withWatcher { watcher, _ in watcher.plan() }
         #expect(plan.isEmpty && plan.events.isEmpty)
+        // An idle scan commits nothing (the last-commit time stays as it was).
+        try fixture.withWatcher { watcher, writer in
+            try writer.stateWriter.database.setMetadata("sentinel", forKey: Schema.lastCommitKey)
+            try writer.stateWriter.database.commit()
+            #expect(try watcher.scan(into: writer).isEmpty)
+            #expect(try writer.stateWriter.database.metadata(Schema.lastCommitKey) == "sentinel")
+        }
         // Same content, new modification time: only the state's stamp is updated.
         try fixture.write("a.jsonl", WatchFixture.jsonl([("a1", "第一篇。")]), age: 30)
         let touched = try fixture.withWatcher { watcher, writer in

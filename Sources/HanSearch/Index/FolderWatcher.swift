@@ -103,10 +103,11 @@ public final class FolderWatcher {
 
     /// Applies `plan` through `writer`: changed files are indexed, deleted ones removed, and every
     /// file's state recorded with its documents, committing every ``batchSize`` reports. Returns what
-    /// was done, in order, once it is committed. On an index error nothing of the uncommitted batch
+    /// was done, in order, once it is committed; an empty plan commits nothing. On an index error nothing of the uncommitted batch
     /// is kept (the watcher's states stay as the index has them) and the error is thrown.
     public func apply(_ plan: WatchPlan, to writer: ShardedWriter) throws(HanSearchError) -> [WatchEvent] {
         var committed = plan.events
+        if plan.isEmpty { return committed }  // no commit: an idle folder does not touch the index
         var batch = Batch()
         try writer.beginBatch()
         do throws(HanSearchError) {
