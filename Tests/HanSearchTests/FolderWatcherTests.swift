@@ -198,6 +198,29 @@ struct FolderWatcherTests {
         #expect(try fixture.scan() == [.removed(path: fixture.folder + "/a.jsonl", documents: 2)])
     }
 
+    @Test("a sharded index: documents go to their shards, the states to the last one, and removals find them")
+    func shardedIndex() throws {
+        let fixture = try WatchFixture()
+        let shards = [fixture.index + "-a", fixture.index + "-b"].joined(separator: ",")
+        let ids = (1...8).map { "s\($0)" }
+        try fixture.write("many.jsonl", WatchFixture.jsonl(ids.map { ($0, "分片里的报告。") }))
+        func scan() throws -> [WatchEvent] {
+            let writer = try ShardedWriter(shards: ShardList(parsing: shards))
+            defer { try? writer.close() }
+            return try FolderWatcher(folder: fixture.folder, writer: writer).scan(into: writer)
+        }
+        func found() throws -> Set<String> {
+            Set(try SearchIndex.open(location: shards).search("分片", options: SearchOptions(limit: 100)).hits.map(\.doc))
+        }
+        #expect(try scan().indexed("many.jsonl")?.0 == 8)
+        #expect(try found() == Set(ids))
+        #expect(try scan().isEmpty)  // a restart finds the states again
+        #expect((1...7).contains(try SearchIndex(path: fixture.index + "-a").stats().documents))  // both shards hold some
+        try fixture.remove("many.jsonl")
+        #expect(try scan() == [.removed(path: fixture.folder + "/many.jsonl", documents: 8)])
+        #expect(try found().isEmpty)
+    }
+
     @Test("a vanished folder removes nothing")
     func vanishedFolder() throws {
         let fixture = try WatchFixture()
