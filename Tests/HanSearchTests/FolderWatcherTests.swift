@@ -116,6 +116,21 @@ struct FolderWatcherTests {
         #expect(try fixture.documents("新内容") == ["c1", "c3"])
     }
 
+    @Test("commits within a large file keep every document, and a change still removes what the file dropped")
+    func smallBatches() throws {
+        let fixture = try WatchFixture()
+        let writer = try ShardedWriter(shards: ShardList(parsing: fixture.index))
+        defer { try? writer.close() }
+        let watcher = FolderWatcher(folder: fixture.folder, states: [:], batchSize: 2)
+        try fixture.write("big.jsonl", WatchFixture.jsonl((1...7).map { ("k\($0)", "第\($0)批的报告。") }))
+        #expect(try watcher.scan(into: writer).indexed("big.jsonl").map { [$0.0, $0.1] } == [7, 7])
+        try fixture.write("big.jsonl", WatchFixture.jsonl((3...9).map { ("k\($0)", "第\($0)批的报告。") }), age: 30)
+        let events = try watcher.scan(into: writer)
+        #expect(events.indexed("big.jsonl").map { [$0.0, $0.1, $0.2, $0.3] } == [7, 2, 5, 2], "\(events.lines)")
+        #expect(try fixture.documents("批的报告") == Set((3...9).map { "k\($0)" }))
+        #expect(try FolderWatcher(folder: fixture.folder, writer: writer).plan().isEmpty)
+    }
+
     @Test("a file still being written waits until its stamp holds for one scan")
     func fileBeingWritten() throws {
         let fixture = try WatchFixture()

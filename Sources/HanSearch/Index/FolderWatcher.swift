@@ -22,7 +22,7 @@ public final class FolderWatcher {
     public let folder: String
     /// How long a file must have been left alone before a first look may index it, in seconds.
     public var quietPeriod: TimeInterval
-    /// Reports per commit: a scan commits after the file that reaches it, and at its end.
+    /// Reports per commit: a scan commits whenever this many are pending, and at its end.
     public var batchSize: Int
     /// The files of this folder as the index knows them, by relative path.
     public private(set) var states: [String: FileState]
@@ -102,18 +102,20 @@ public final class FolderWatcher {
     }
 
     /// Applies `plan` through `writer`: changed files are indexed, deleted ones removed, and every
-    /// file's state recorded with its documents, committing every ``batchSize`` reports. Returns what
-    /// was done, in order, once it is committed; an empty plan commits nothing. On an index error nothing of the uncommitted batch
-    /// is kept (the watcher's states stay as the index has them) and the error is thrown.
+    /// file's state recorded with its documents. Returns what was done, in order, once it is committed;
+    /// an empty plan commits nothing. On an index error nothing of the uncommitted batch is kept (the
+    /// watcher's states stay as the index has them) and the error is thrown.
+    ///
+    /// Changes are committed every ``batchSize`` reports, even within a file, so memory stays bounded.
+    /// A file's state is recorded after its last document: if a crash comes first, the index keeps the
+    /// file's old state, and the next scan indexes the file again (replacing by id is idempotent).
     public func apply(_ plan: WatchPlan, to writer: ShardedWriter) throws(HanSearchError) -> [WatchEvent] {
-        var committed = plan.events
-        if plan.isEmpty { return committed }  // no commit: an idle folder does not touch the index
-        var batch = Batch()
+        if plan.isEmpty { return plan.events }  // no commit: an idle folder does not touch the index
+        var batch = Batch(committed: plan.events)
         try writer.beginBatch()
         do throws(HanSearchError) {
             for change in plan.changed {
                 try index(change, with: writer, into: &batch)
-                if writer.pendingChanges >= batchSize { try commit(&batch, writer, events: &committed, again: true) }
             }
             for (path, state) in plan.touched { try record(state, for: path, writer, into: &batch) }
             for path in plan.removed {
@@ -129,12 +131,12 @@ public final class FolderWatcher {
                 try index(WatchPlan.Change(file: InputFile(path: file, relativePath: path, size: stamp.size, format: format),
                                            stamp: stamp, hash: hash), with: writer, into: &batch)
             }
-            try commit(&batch, writer, events: &committed, again: false)
+            try commit(&batch, writer, again: false)
         } catch {
             writer.cancelBatch()
             throw error
         }
-        return committed
+        return batch.committed
     }
 
     /// ``plan(now:)`` then ``apply(_:to:)``.
@@ -142,21 +144,23 @@ public final class FolderWatcher {
         try apply(plan(now: now), to: writer)
     }
 
-    /// What one batch did, applied to ``states`` when it is committed.
+    /// What one ``apply(_:to:)`` does: the uncommitted states and events, moved to ``states`` and
+    /// `committed` at each commit.
     private struct Batch {
         var states: [String: FileState?] = [:]
         var events: [WatchEvent] = []
+        var committed: [WatchEvent] = []
         /// Files of the folder to index again because another file dropped an id they hold.
         var refresh: Set<String> = []
         var indexed: Set<String> = []
     }
 
-    private func commit(_ batch: inout Batch, _ writer: ShardedWriter, events: inout [WatchEvent],
-                        again: Bool) throws(HanSearchError) {
+    private func commit(_ batch: inout Batch, _ writer: ShardedWriter, again: Bool) throws(HanSearchError) {
         try writer.commitBatch()
         for (path, state) in batch.states { states[path] = state }
-        events += batch.events
-        batch = Batch(refresh: batch.refresh, indexed: batch.indexed)
+        batch.committed += batch.events
+        batch.states = [:]
+        batch.events = []
         if again { try writer.beginBatch() }
     }
 
@@ -191,6 +195,7 @@ public final class FolderWatcher {
                 case .problem(let problem):
                     problems.append(problem)
                 }
+                if writer.pendingChanges >= batchSize { try commit(&batch, writer, again: true) }
                 return true
             } catch {
                 failure = error
