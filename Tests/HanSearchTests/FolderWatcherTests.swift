@@ -264,6 +264,9 @@ struct WatchCommandTests {
         try fixture.write("page.txt", "日报\n标题在此\n正文写在这里。\n")
         let built = try CLI.run(["index", fixture.folder, "--index", fixture.index])
         #expect(built.status == 0, "\(built.stderr)")
+        try fixture.write("c.jsonl", WatchFixture.jsonl([("z1", "更新已有索引。")]))
+        let updated = try CLI.run(["index", fixture.folder + "/c.jsonl", "--index", fixture.index])  // not in bulk
+        #expect(updated.status == 0, "\(updated.stderr)")
         let idle = try CLI.run(["watch", fixture.folder, "--index", fixture.index, "--once"])
         #expect(idle.status == 0 && idle.stderr.isEmpty, "\(idle.stderr)")
 
