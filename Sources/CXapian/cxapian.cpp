@@ -309,6 +309,22 @@ int hx_database_get_metadata(const hx_database *db, const char *key, char **valu
     });
 }
 
+int hx_database_metadata_keys(const hx_database *db, const char *prefix, char **keys, size_t *len,
+                              hx_error **err) {
+    return guard(err, [&] {
+        require(db, "database");
+        require(prefix, "prefix");
+        require(keys, "keys");
+        std::string all;
+        for (auto it = db->db.metadata_keys_begin(prefix); it != db->db.metadata_keys_end(prefix); ++it) {
+            all += *it;
+            all += '\0';
+        }
+        *keys = dup_string(all);
+        if (len) *len = all.size();
+    });
+}
+
 hx_document *hx_database_get_document(const hx_database *db, uint32_t docid, hx_error **err) {
     return guard_ptr<hx_document>(err, [&] {
         require(db, "database");

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 
 /// Why the server cannot start.
 public struct ServerStartError: Error, CustomStringConvertible {
@@ -20,6 +21,8 @@ public struct HanServer: Sendable {
     public let configuration: ServerConfiguration
     /// The single writer; run it as a service of the application.
     public let writer: IndexWriterService
+    /// The watcher of ``ServerConfiguration/watchFolder``, when one is set; it writes through ``writer``.
+    public let watcher: FolderWatchService?
     let readers: ReaderPool
     /// The synonyms applied to queries; run ``SynonymWatcher`` to keep them current.
     let synonyms: SynonymStore
@@ -50,14 +53,23 @@ public struct HanServer: Sendable {
                                          size: configuration.readers,
                                          maximumWaiting: configuration.maximumWaitingReads,
                                          generation: generation, threadPool: threadPool)
-            return HanServer(configuration: configuration,
-                             writer: IndexWriterService(writer: writer, threadPool: threadPool,
-                                                        generation: generation, logger: logger),
+            let service = IndexWriterService(writer: writer, threadPool: threadPool, generation: generation, logger: logger)
+            return HanServer(configuration: configuration, writer: service,
+                             watcher: configuration.watchFolder.map {
+                                 FolderWatchService(folder: $0, interval: configuration.watchIntervalSeconds,
+                                                    writer: service, logger: logger)
+                             },
                              readers: readers, synonyms: synonyms, metrics: ServerMetrics(), page: page, openAPI: openAPI)
         } catch {
             try? threadPool.syncShutdownGracefully()
             throw ServerStartError(problems: ["\(error)"])
         }
+    }
+
+    /// The services to run with the application: the writer, the synonym watcher, then the folder
+    /// watcher (stopped first).
+    public var services: [any Service] {
+        [writer, SynonymWatcher(store: synonyms)] + (watcher.map { [$0] } ?? [])
     }
 
     private static func resource(_ name: String, _ type: String) -> ByteBuffer? {
@@ -80,7 +92,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger,
         // held 20 descriptors. The timeout closes those and idle keep-alive connections alike.
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hanserve"),
-        services: [server.writer, SynonymWatcher(store: server.synonyms)],
+        services: server.services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -233,7 +245,8 @@ struct Handlers: Sendable {
     }
 
     @Sendable func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        JSONResponse.make(StatsResponse(index: try await read { try $0.totalStats() }, synonyms: server.synonyms.status))
+        JSONResponse.make(StatsResponse(index: try await read { try $0.totalStats() }, synonyms: server.synonyms.status,
+                                        watch: server.watcher?.status))
     }
 
     @Sendable func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

@@ -29,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     public var shardTimeoutMilliseconds: UInt32 = 10_000
     /// The synonym file (`--synonyms`); nil for `synonyms.txt` in the index folder, if there is one.
     public var synonymsPath: String?
+    /// A folder to keep the index in step with (``FolderWatchService``), if any.
+    public var watchFolder: String?
+    /// Seconds between scans of ``watchFolder``.
+    public var watchIntervalSeconds: Double = 1
 
     /// The default body limit, 32 MiB.
     public static let defaultMaximumBodyBytes = 32 << 20
@@ -64,10 +68,23 @@ public struct ServerConfiguration: Sendable {
         if maximumQueryLength < 1 { problems.append("the query length limit must be positive") }
         if maximumLimit < 1 { problems.append("the limit maximum must be positive") }
         if idleTimeoutSeconds < 1 { problems.append("--idle-timeout must be at least 1 second, not \(idleTimeoutSeconds)") }
+        if let watchFolder { problems += ServerConfiguration.watchProblems(watchFolder, interval: watchIntervalSeconds) }
         if let token, token.isEmpty { problems.append("HANSERVE_TOKEN is set but empty") }
         if token == nil && !ServerConfiguration.isLoopback(host) {
             problems.append("refusing to listen on \(host) without a token: anyone who can reach it could change "
                 + "the index. Set HANSERVE_TOKEN, or listen on 127.0.0.1")
+        }
+        return problems
+    }
+
+    private static func watchProblems(_ folder: String, interval: Double) -> [String] {
+        var problems: [String] = []
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            problems.append("--watch: \(folder) is not a folder")
+        }
+        if !(0.05...86_400).contains(interval) {
+            problems.append("--watch-interval must be between 0.05 and 86400 seconds, not \(interval)")
         }
         return problems
     }

@@ -118,6 +118,33 @@ public actor IndexWriterService: Service {
         return APIError.unavailable("the write could not be committed: \(error)")
     }
 
+    /// Runs `body` with the writer, alone: after the commit in progress, and before the writes that
+    /// arrive meanwhile (they wait and then share the next commit). For work that commits by itself,
+    /// such as a ``FolderWatcher`` scan; searches see its changes once it returns.
+    func withWriter<T: Sendable>(_ body: @escaping @Sendable (ShardedWriter) throws -> T) async throws -> T {
+        while flushing && !closed {
+            await withCheckedContinuation { idleWaiters.append($0) }
+        }
+        guard !closed else { throw APIError.unavailable("the server is shutting down") }
+        flushing = true
+        let box = self.box
+        let result: Result<T, Error>
+        do {
+            result = .success(try await threadPool.runIfActive { try body(box.writer) })
+        } catch {
+            result = .failure(error)
+        }
+        generation.advance()
+        if queue.isEmpty {
+            flushing = false
+            for waiter in idleWaiters { waiter.resume() }
+            idleWaiters = []
+        } else {
+            Task { await self.flushLoop() }
+        }
+        return try result.get()
+    }
+
     /// Waits for graceful shutdown, then commits what is pending and closes the index.
     public func run() async throws {
         try? await gracefulShutdown()

@@ -76,20 +76,6 @@ struct SynonymStatus: Codable, Sendable, Equatable {
     var error: String?
 }
 
-/// `GET /stats`: the index's figures, and its synonyms as an added field.
-struct StatsResponse: Encodable {
-    var index: IndexStats
-    var synonyms: SynonymStatus
-
-    private enum Key: String, CodingKey { case synonyms }
-
-    func encode(to encoder: any Encoder) throws {
-        try index.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(synonyms, forKey: .synonyms)
-    }
-}
-
 /// Keeps the synonyms current: reloads the file when it changes (checked every `interval`) and on SIGHUP.
 /// It runs even without a file, so that SIGHUP never stops the server.
 struct SynonymWatcher: Service {

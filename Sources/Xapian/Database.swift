@@ -123,6 +123,11 @@ public final class Database {
         try takeBytes { hx_database_get_metadata(handle, key, $0, $1, &$2) }
     }
 
+    /// The user metadata keys that start with `prefix`, sorted.
+    public func metadataKeys(prefix: String) throws(XapianError) -> [String] {
+        try takeKeys { hx_database_metadata_keys(handle, prefix, $0, $1, &$2) }
+    }
+
     /// Loads document `id` (data and values eagerly). Throws `DocNotFoundError` if absent.
     public func document(_ id: UInt32) throws(XapianError) -> Document {
         Document(handle: try make { hx_database_get_document(handle, id, &$0) })

@@ -72,6 +72,14 @@ func splitStrings(_ bytes: UnsafeMutablePointer<CChar>?, total: Int, lengths: [U
     }
 }
 
+/// Runs a C call producing NUL-terminated keys in one buffer and returns them as strings.
+func takeKeys(
+    _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, UnsafeMutablePointer<Int>, inout CError) -> Int32
+) throws(XapianError) -> [String] {
+    try takeBytes(body).split(separator: 0, omittingEmptySubsequences: false).dropLast()
+        .map { String(decoding: $0, as: UTF8.self) }
+}
+
 /// Runs a C postlist call and copies the docids out.
 func takeDocids(
     _ body: (UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>, UnsafeMutablePointer<Int>, inout CError) -> Int32

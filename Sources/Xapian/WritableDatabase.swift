@@ -172,6 +172,11 @@ public final class WritableDatabase {
         if status != 0 { throw XapianError(consuming: err) }
     }
 
+    /// The user metadata keys that start with `prefix`, sorted (including uncommitted changes).
+    public func metadataKeys(prefix: String) throws(XapianError) -> [String] {
+        try takeKeys { hx_database_metadata_keys(reader, prefix, $0, $1, &$2) }
+    }
+
     /// All docids indexed by `term`, ascending (including uncommitted changes).
     public func postings(_ term: String) throws(XapianError) -> [UInt32] {
         try takeDocids { hx_database_postlist(reader, term, $0, $1, &$2) }

@@ -13,7 +13,7 @@ struct HanIndex: ParsableCommand {
             A Chinese query finds exactly the segments that contain it.
             """,
         subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ParseCommand.self, StatsCommand.self,
-                      SynonymsCommand.self]
+                      SynonymsCommand.self, WatchCommand.self]
     )
 }
 

@@ -89,22 +89,27 @@ struct IndexCommand: ParsableCommand {
         var progress = Progress(totalBytes: files.reduce(0) { $0 + $1.size })
         var failure: Error?
         for file in files {
+            let observed = try? FileState.observe(file)
+            var ids: [String] = []
+            var fileProblem: String?
             reader.read(file) { item in
                 switch item {
                 case .problem(let problem):
                     problems += 1
+                    fileProblem = fileProblem ?? problem.message
                     progress.clearLine()
                     note("hanindex: \(problem)")
                 case .report(let report, _):
                     do {
                         progress.segments += try writer.add(report)
                         progress.documents += 1
+                        ids.append(report.id)
                     } catch {
                         failure = error
                     }
                 case .page(let page, let fileID, _):
                     do {
-                        try writer.add(page: page, fileID: fileID)
+                        ids += try writer.add(page: page, fileID: fileID)
                         progress.documents += page.articles.count
                         progress.segments += page.articles.reduce(0) { $0 + $1.segments.count }
                     } catch {
@@ -121,6 +126,16 @@ struct IndexCommand: ParsableCommand {
                 return true
             }
             if failure != nil { break }
+            if let observed {
+                do {
+                    try writer.record(FileState(folder: observed.folder, hash: observed.hash, stamp: observed.stamp,
+                                                ids: ids, problem: ids.isEmpty ? fileProblem : nil),
+                                      forFile: file.relativePath)
+                } catch {
+                    failure = error
+                    break
+                }
+            }
             progress.finishFile(file)
         }
         if let failure {
@@ -144,6 +159,8 @@ protocol ReportSink {
     func add(_ report: Report) throws -> Int
     /// Adds or replaces the articles of a page; returns their ids.
     @discardableResult func add(page: Page, fileID: String) throws -> [String]
+    /// Records what the index holds of an input file, for `hanindex watch`.
+    func record(_ state: FileState, forFile relativePath: String) throws
     /// Called after each input item: commits when a batch is complete.
     func checkpoint() throws
     /// Makes everything durable and visible.
@@ -171,6 +188,13 @@ struct UpdatingSink: ReportSink {
 
     func add(_ report: Report) throws -> Int { try writer.add(report) }
     func add(page: Page, fileID: String) throws -> [String] { try writer.add(page: page, fileID: fileID) }
+    /// Keeps the ids an earlier state listed (this command never deletes), so that `watch` can remove them later.
+    func record(_ state: FileState, forFile relativePath: String) throws {
+        var state = state
+        let current = Set(state.ids)
+        state.ids += try writer.fileState(forFile: relativePath)?.ids.filter { !current.contains($0) } ?? []
+        try writer.record(state, forFile: relativePath)
+    }
     func checkpoint() throws {
         guard writer.pendingChanges >= batchSize else { return }
         try writer.commitBatch()

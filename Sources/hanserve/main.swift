@@ -41,6 +41,13 @@ struct HanServeCommand: AsyncParsableCommand {
                                valueName: "FILE"))
     var synonyms: String?
 
+    @Option(help: ArgumentHelp("Keep the index in step with this folder: index new and changed files, remove deleted ones.",
+                               valueName: "FOLDER"))
+    var watch: String?
+
+    @Option(help: "Seconds between scans of the --watch folder.")
+    var watchInterval: Double = 1
+
     func run() async throws {
         var logger = Logger(label: "hanserve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
@@ -50,6 +57,8 @@ struct HanServeCommand: AsyncParsableCommand {
         settings.idleTimeoutSeconds = idleTimeout
         settings.shardTimeoutMilliseconds = shardTimeout
         settings.synonymsPath = synonyms
+        settings.watchFolder = watch
+        settings.watchIntervalSeconds = watchInterval
         let configuration = settings
         let app: any ApplicationProtocol
         do {

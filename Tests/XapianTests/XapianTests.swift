@@ -142,6 +142,20 @@ func t(_ s: String) -> Query { .term(s) }
         #expect(try reader.metadata("k") == "")
     }
 
+    @Test func metadataKeysByPrefix() throws {
+        let dir = try TempDir()
+        let path = dir.path("db")
+        let db = try WritableDatabase(path: path, flags: [.noSync])
+        #expect(try db.metadataKeys(prefix: "f:") == [])
+        for key in ["f:b/文件.txt", "g:other", "f:a", "f:"] { try db.setMetadata("v", forKey: key) }
+        #expect(try db.metadataKeys(prefix: "f:") == ["f:", "f:a", "f:b/文件.txt"])
+        try db.commit()
+        try db.setMetadata("", forKey: "f:a")
+        try db.commit()
+        #expect(try Database(path: path).metadataKeys(prefix: "f:") == ["f:", "f:b/文件.txt"])
+        #expect(try Database(path: path).metadataKeys(prefix: "").count == 3)
+    }
+
     @Test func secondWriterGetsLockError() throws {
         let dir = try TempDir()
         let path = dir.path("db")

@@ -104,6 +104,11 @@ int hx_database_count_terms(const hx_database *db, const char *prefix, uint64_t 
 /** Metadata value for `key` ("" if unset) in a malloc'ed buffer. */
 int hx_database_get_metadata(const hx_database *db, const char *key,
                              char **value, size_t *len, hx_error **err);
+/** The metadata keys starting with `prefix`, in sorted order, each followed by
+ *  a NUL byte, in one malloc'ed buffer of *len bytes (keys holding a NUL byte
+ *  cannot be told apart). */
+int hx_database_metadata_keys(const hx_database *db, const char *prefix,
+                              char **keys, size_t *len, hx_error **err);
 /** Loads document `docid` (its data and values are fetched eagerly). */
 hx_document *hx_database_get_document(const hx_database *db, uint32_t docid, hx_error **err);
 /** All docids indexed by `term`, ascending, in a malloc'ed array

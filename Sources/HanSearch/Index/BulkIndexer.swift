@@ -83,6 +83,8 @@ public final class BulkIndexer {
     private var deferred: FileHandle?
     private var deferredCount = 0
     private var finished = false
+    /// File states to store with the merge (see ``record(_:forFile:)``).
+    var fileStates: [String: FileState] = [:]
 
     /// Whether `path` holds no index yet, or an empty one, so that a bulk build may create it.
     public static func canBuild(at path: String) -> Bool {
@@ -225,6 +227,7 @@ public final class BulkIndexer {
             } else {
                 try Database(shards: shards).compact(to: merged)
             }
+            try storeFileStates(in: merged)
             try? FileManager.default.removeItem(atPath: path)
             try FileManager.default.moveItem(atPath: merged, toPath: path)
         }

@@ -24,4 +24,10 @@ extension IndexWriter {
         }
         pendingChanges = 0
     }
+
+    /// Discards the changes of the batch that ``beginBatch()`` started.
+    public func cancelBatch() {
+        try? database.cancelTransaction()
+        pendingChanges = 0
+    }
 }

@@ -177,7 +177,7 @@ extension IndexWriter {
             try commitBatch()
             return counts
         } catch {
-            try? database.cancelTransaction()
+            cancelBatch()
             throw error
         }
     }

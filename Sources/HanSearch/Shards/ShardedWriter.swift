@@ -107,6 +107,11 @@ public final class ShardedWriter {
         for writer in writers { try writer.commitBatch() }
     }
 
+    /// Discards the uncommitted batch on every shard.
+    public func cancelBatch() {
+        for writer in writers { writer.cancelBatch() }
+    }
+
     /// Closes every shard (committing pending changes); the first failure is thrown after all are closed.
     public func close() throws(HanSearchError) {
         var failure: HanSearchError?
