@@ -42,7 +42,7 @@ struct WatchCommand: ParsableCommand {
         let writer: ShardedWriter
         let watcher: FolderWatcher
         do {
-            writer = try location.openWriter()
+            writer = try location.openWriter(folding: nil)
             watcher = try FolderWatcher(folder: folder, writer: writer, quietPeriod: interval)
         } catch {
             throw fail("\(error)")
