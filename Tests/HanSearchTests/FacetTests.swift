@@ -35,7 +35,7 @@ struct FacetTests {
         switch writer {
         case .updates:
             let path = TestSupport.temporaryFolder()
-            let writer = try IndexWriter(path: path)
+            let writer = try TestSupport.writer(path)
             for report in reports { try writer.add(report) }
             try writer.add(page: page, fileID: pageFile)
             try writer.commit()

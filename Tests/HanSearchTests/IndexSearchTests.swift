@@ -111,7 +111,7 @@ struct IndexSearchTests {
     func reindex() throws {
         let path = TestSupport.temporaryFolder()
         do {
-            let writer = try IndexWriter(path: path)
+            let writer = try TestSupport.writer(path)
             try writer.add(Report(id: "a", title: "t", body: "第一段\n第二段\n第三段"))
             try writer.add(Report(id: "b", title: "t", body: "别的"))
             try writer.commit()
@@ -131,7 +131,7 @@ struct IndexSearchTests {
     func delete() throws {
         let path = TestSupport.temporaryFolder()
         do {
-            let writer = try IndexWriter(path: path)
+            let writer = try TestSupport.writer(path)
             try writer.add(Report(id: "a", title: "t", body: "一\n二"))
             try writer.commit()
             #expect(try writer.delete(documentID: "a") == 2)
@@ -181,7 +181,7 @@ struct IndexSearchTests {
     func analyzerVersion() throws {
         let path = try TestSupport.index([Report(id: "a", title: "t", body: "一")])
         do {
-            let writer = try IndexWriter(path: path)
+            let writer = try TestSupport.writer(path)
             try writer.database.setMetadata("normalizer-0", forKey: Schema.analyzerVersionKey)
             try writer.commit()
         }

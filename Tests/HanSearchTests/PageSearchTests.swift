@@ -22,7 +22,7 @@ struct PageSearchTests {
             }
             self.page = try #require(page)
             path = TestSupport.temporaryFolder()
-            let writer = try IndexWriter(path: path)
+            let writer = try TestSupport.writer(path)
             try writer.add(page: self.page, fileID: PageSearchTests.fileID)
             try writer.commit()
             index = try SearchIndex(path: path)
@@ -107,7 +107,7 @@ struct PageSearchTests {
     func stableIDs() throws {
         let before = try fixture.index.stats()
         let ids = try fixture.index.segments(ofDocument: "ningbo-2022-science-services.txt/2").map(\.id)
-        let writer = try IndexWriter(path: fixture.path)
+        let writer = try TestSupport.writer(fixture.path)
         try writer.add(page: fixture.page, fileID: Self.fileID)
         try writer.commit()
         try fixture.index.reopen()
@@ -117,7 +117,7 @@ struct PageSearchTests {
 
     @Test("a page that loses an article drops the stale article from the index")
     func staleArticles() throws {
-        let writer = try IndexWriter(path: fixture.path)
+        let writer = try TestSupport.writer(fixture.path)
         var shorter = fixture.page
         shorter.articles.removeLast()
         try writer.add(page: shorter, fileID: Self.fileID)

@@ -122,6 +122,6 @@ struct ConcurrencyTests {
         let index = try SearchIndex(path: path)
         #expect(try index.search("关闭前写入", options: SearchOptions(limit: 100)).total == 20)
         // The write lock is released: another writer can open the index.
-        try IndexWriter(path: path).close()
+        try ServerTest.writer(path).close()
     }
 }

@@ -13,7 +13,7 @@ struct FoldingRouteTests {
     func folded() async throws {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("hanserve-tests-\(UUID().uuidString)").appendingPathComponent("index").path
-        try IndexWriter(path: path, folding: .variants).close()
+        try ServerTest.writer(path, folding: .variants).close()
         try await ServerTest.withServer([], configure: { $0.indexPath = path }) { client in
             #expect(try await ServerTest.post(client, Self.traditional).status == .ok)
             let results = try await ServerTest.search(client, ["q": "系统中设定"])

@@ -131,7 +131,7 @@ struct ServiceRouteTests {
     @Test("an index locked by another writer is a clear start error")
     func lockedIndex() throws {
         let path = try ServerTest.makeIndex(ServerTest.reports)
-        let writer = try IndexWriter(path: path)
+        let writer = try ServerTest.writer(path)
         defer { try? writer.close() }
         let error = #expect(throws: ServerStartError.self) {
             _ = try HanServer.open(configuration: ServerConfiguration(indexPath: path), logger: ServerTest.logger)

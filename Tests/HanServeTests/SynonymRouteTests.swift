@@ -110,6 +110,6 @@ struct SynonymRouteTests {
         }
         #expect(error?.description.hasPrefix("\(file):2: ") == true)
         // Nothing was left open: a writer can take the index.
-        try IndexWriter(path: path).close()
+        try ServerTest.writer(path).close()
     }
 }
