@@ -8,6 +8,25 @@ struct IndexSearchTests {
         try index.search(query, options: options).hits.map(\.id).sorted()
     }
 
+    @Test("one ranked pass and a ranked page plus a count give the same exact total and the same page",
+          arguments: [0, 1_000_000])
+    func countingPasses(oneRankedPassLimit: Int) throws {
+        // 科技服务 in 40 segments, 科技 and 服务 apart (bigram candidates, no phrase) in 30 more.
+        let bodies = (0..<70).map { n in n < 40 ? "第\(n)段讲科技服务的发展" : "第\(n)段讲科技，也讲服务" }
+        let path = try TestSupport.index([Report(id: "r", title: "报告", body: bodies.joined(separator: "\n"))])
+        let index = try SearchIndex(path: path)
+        index.oneRankedPassLimit = oneRankedPassLimit
+        for (query, expected) in [("科技服务", 40), ("技服", 40), ("科技 服务", 70), ("科技服务 -第1段", 39)] {
+            let results = try index.search(query, options: SearchOptions(limit: 5))
+            #expect(results.total == expected, "\(query)")
+            #expect(results.hits.count == 5)
+        }
+        let reference = try SearchIndex(path: path)
+        reference.oneRankedPassLimit = 1_000_000 - oneRankedPassLimit
+        #expect(try index.search("科技服务", options: SearchOptions(limit: 10)) ==
+                reference.search("科技服务", options: SearchOptions(limit: 10)))
+    }
+
     @Test("mixed scripts match only where the parts are adjacent, with or without a space")
     func mixedScripts() throws {
         let path = try TestSupport.index([

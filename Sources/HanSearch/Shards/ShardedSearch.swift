@@ -75,6 +75,7 @@ extension SearchIndex {
             let partial = try SearchIndex(shards: try ShardList(live), timeouts: timeouts)
             partial.parser = parser
             partial.titleWeight = titleWeight
+            partial.oneRankedPassLimit = oneRankedPassLimit
             return ShardedSearchResults(results: try partial.search(query, options: options),
                                         missingShards: unavailable.shards)
         }
