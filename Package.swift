@@ -62,10 +62,13 @@ let package = Package(
         // Fuzz targets for the tokenizer, query parser, page parser and JSON Lines readers: a libFuzzer
         // binary when built by scripts/fuzz.sh (-sanitize=fuzzer -DFUZZING), a replayer of saved inputs otherwise.
         .executableTarget(name: "hanfuzz", dependencies: ["HanSearch"]),
+        // Helpers shared by the HanSearch and HanServe tests.
+        .target(name: "HanSearchTestSupport", dependencies: ["HanSearch"], path: "Tests/HanSearchTestSupport"),
         .testTarget(
             name: "HanServeTests",
             dependencies: [
                 "HanServe",
+                "HanSearchTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -78,7 +81,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "XapianTests", dependencies: ["Xapian"]),
-        .testTarget(name: "HanSearchTests", dependencies: ["HanSearch"], exclude: ["Fixtures"]),
+        .testTarget(name: "HanSearchTests", dependencies: ["HanSearch", "HanSearchTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,4 +1,5 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
@@ -35,7 +36,7 @@ struct FacetTests {
         switch writer {
         case .updates:
             let path = TestSupport.temporaryFolder()
-            let writer = try TestSupport.writer(path)
+            let writer = try IndexWriter.waitingForLock(path: path)
             for report in reports { try writer.add(report) }
             try writer.add(page: page, fileID: pageFile)
             try writer.commit()

@@ -1,4 +1,5 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 import Xapian
 @testable import HanSearch
@@ -75,7 +76,7 @@ struct FoldingIndexTests {
     static func build(_ reports: [Report], folding: Folding, bulk: Bool) throws -> String {
         if bulk { return try TestSupport.index(reports, bulk: BulkIndexer.Options(workers: 2, folding: folding)) }
         let path = TestSupport.temporaryFolder()
-        let writer = try TestSupport.writer(path, folding: folding)
+        let writer = try IndexWriter.waitingForLock(path: path, folding: folding)
         for report in reports { try writer.add(report) }
         try writer.commit()
         try writer.close()
@@ -142,7 +143,7 @@ struct FoldingIndexTests {
         #expect(HanSearchError.foldingMismatch(path: "ix", found: .none, requested: .variants).description
             .contains("the index at ix was built with --fold none, not --fold variants"))
         // Without a fold asked for, an update of a folded index folds what it adds.
-        let writer = try TestSupport.writer(folded)
+        let writer = try IndexWriter.waitingForLock(path: folded)
         #expect(writer.folding == .variants)
         try writer.add(Self.simplified)
         try writer.commit()
@@ -155,7 +156,7 @@ struct FoldingIndexTests {
         for fold in ["", "bogus"] {
             let path = try Self.build([Self.traditional], folding: .variants, bulk: false)
             do {
-                let writer = try TestSupport.writer(path)
+                let writer = try IndexWriter.waitingForLock(path: path)
                 try writer.database.setMetadata(fold, forKey: Schema.foldingKey)
                 try writer.commit()
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
@@ -130,7 +131,7 @@ struct IndexSearchTests {
     func reindex() throws {
         let path = TestSupport.temporaryFolder()
         do {
-            let writer = try TestSupport.writer(path)
+            let writer = try IndexWriter.waitingForLock(path: path)
             try writer.add(Report(id: "a", title: "t", body: "第一段\n第二段\n第三段"))
             try writer.add(Report(id: "b", title: "t", body: "别的"))
             try writer.commit()
@@ -150,7 +151,7 @@ struct IndexSearchTests {
     func delete() throws {
         let path = TestSupport.temporaryFolder()
         do {
-            let writer = try TestSupport.writer(path)
+            let writer = try IndexWriter.waitingForLock(path: path)
             try writer.add(Report(id: "a", title: "t", body: "一\n二"))
             try writer.commit()
             #expect(try writer.delete(documentID: "a") == 2)
@@ -200,7 +201,7 @@ struct IndexSearchTests {
     func analyzerVersion() throws {
         let path = try TestSupport.index([Report(id: "a", title: "t", body: "一")])
         do {
-            let writer = try TestSupport.writer(path)
+            let writer = try IndexWriter.waitingForLock(path: path)
             try writer.database.setMetadata("normalizer-0", forKey: Schema.analyzerVersionKey)
             try writer.commit()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
@@ -22,7 +23,7 @@ struct PageSearchTests {
             }
             self.page = try #require(page)
             path = TestSupport.temporaryFolder()
-            let writer = try TestSupport.writer(path)
+            let writer = try IndexWriter.waitingForLock(path: path)
             try writer.add(page: self.page, fileID: PageSearchTests.fileID)
             try writer.commit()
             index = try SearchIndex(path: path)
@@ -107,7 +108,7 @@ struct PageSearchTests {
     func stableIDs() throws {
         let before = try fixture.index.stats()
         let ids = try fixture.index.segments(ofDocument: "ningbo-2022-science-services.txt/2").map(\.id)
-        let writer = try TestSupport.writer(fixture.path)
+        let writer = try IndexWriter.waitingForLock(path: fixture.path)
         try writer.add(page: fixture.page, fileID: Self.fileID)
         try writer.commit()
         try fixture.index.reopen()
@@ -117,7 +118,7 @@ struct PageSearchTests {
 
     @Test("a page that loses an article drops the stale article from the index")
     func staleArticles() throws {
-        let writer = try TestSupport.writer(fixture.path)
+        let writer = try IndexWriter.waitingForLock(path: fixture.path)
         var shorter = fixture.page
         shorter.articles.removeLast()
         try writer.add(page: shorter, fileID: Self.fileID)

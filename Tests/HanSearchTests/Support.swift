@@ -1,24 +1,9 @@
 import Foundation
 @testable import HanSearch
+import HanSearchTestSupport
 
 /// Test helpers: temporary indexes and paths of the repository's files.
 enum TestSupport {
-    /// Opens a writer on `path`, waiting up to five seconds for Xapian's lock. While a test of the
-    /// command-line tools spawns a process, the child holds copies of this process's file descriptors
-    /// (the lock's among them) until it has closed them on its way to `exec`, so a lock just released
-    /// here can look taken for a moment.
-    static func writer(_ path: String, folding: Folding? = nil) throws -> IndexWriter {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while true {
-            do {
-                return try IndexWriter(path: path, folding: folding)
-            } catch {
-                guard case .indexLocked = error, ContinuousClock.now < deadline else { throw error }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
-        }
-    }
-
     /// The repository root (two folders above this file's folder).
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -48,7 +33,7 @@ enum TestSupport {
             for report in reports { try indexer.add(report) }
             try indexer.finish()
         } else {
-            let writer = try writer(path)
+            let writer = try IndexWriter.waitingForLock(path: path)
             for report in reports { try writer.add(report) }
             try writer.commit()
         }

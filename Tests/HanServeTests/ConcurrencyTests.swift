@@ -3,6 +3,7 @@ import HanSearch
 @testable import HanServe
 import Hummingbird
 import HummingbirdTesting
+import HanSearchTestSupport
 import Testing
 
 @Suite("concurrency and shutdown")
@@ -122,6 +123,6 @@ struct ConcurrencyTests {
         let index = try SearchIndex(path: path)
         #expect(try index.search("关闭前写入", options: SearchOptions(limit: 100)).total == 20)
         // The write lock is released: another writer can open the index.
-        try ServerTest.writer(path).close()
+        try IndexWriter.waitingForLock(path: path).close()
     }
 }

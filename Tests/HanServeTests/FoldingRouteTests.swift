@@ -3,6 +3,7 @@ import HanSearch
 @testable import HanServe
 import Hummingbird
 import HummingbirdTesting
+import HanSearchTestSupport
 import Testing
 
 @Suite("Variant folding over HTTP")
@@ -13,7 +14,7 @@ struct FoldingRouteTests {
     func folded() async throws {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("hanserve-tests-\(UUID().uuidString)").appendingPathComponent("index").path
-        try ServerTest.writer(path, folding: .variants).close()
+        try IndexWriter.waitingForLock(path: path, folding: .variants).close()
         try await ServerTest.withServer([], configure: { $0.indexPath = path }) { client in
             #expect(try await ServerTest.post(client, Self.traditional).status == .ok)
             let results = try await ServerTest.search(client, ["q": "系统中设定"])

@@ -4,6 +4,7 @@ import HanSearch
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import HanSearchTestSupport
 import Testing
 
 @Suite("service routes, errors and configuration")
@@ -131,7 +132,7 @@ struct ServiceRouteTests {
     @Test("an index locked by another writer is a clear start error")
     func lockedIndex() throws {
         let path = try ServerTest.makeIndex(ServerTest.reports)
-        let writer = try ServerTest.writer(path)
+        let writer = try IndexWriter.waitingForLock(path: path)
         defer { try? writer.close() }
         let error = #expect(throws: ServerStartError.self) {
             _ = try HanServer.open(configuration: ServerConfiguration(indexPath: path), logger: ServerTest.logger)

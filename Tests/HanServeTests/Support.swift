@@ -4,26 +4,11 @@ import HanSearch
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import HanSearchTestSupport
 import Testing
 
 /// Test helpers: a server on a temporary index, requests, and JSON decoding.
 enum ServerTest {
-    /// Opens a writer on `path`, waiting up to five seconds for Xapian's lock. While a test of the
-    /// command-line tools spawns a process, the child holds copies of this process's file descriptors
-    /// (the lock's among them) until it has closed them on its way to `exec`, so a lock just released
-    /// here can look taken for a moment.
-    static func writer(_ path: String, folding: Folding? = nil) throws -> IndexWriter {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while true {
-            do {
-                return try IndexWriter(path: path, folding: folding)
-            } catch {
-                guard case .indexLocked = error, ContinuousClock.now < deadline else { throw error }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
-        }
-    }
-
     /// Reports that most tests search: dated, several paragraphs, one id with a slash and one in Chinese.
     static let reports: [Report] = [
         Report(id: "r1", title: "科技服务业发展报告", body: "宁波科技服务业营业收入持续增长。\n独角兽企业数量位居全省前列。\n第三段没有关键词。",
@@ -43,7 +28,7 @@ enum ServerTest {
     static func makeIndex(_ reports: [Report]) throws -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("hanserve-tests-\(UUID().uuidString)").appendingPathComponent("index").path
-        let writer = try writer(path)
+        let writer = try IndexWriter.waitingForLock(path: path)
         for report in reports { try writer.add(report) }
         try writer.commit()
         try writer.close()

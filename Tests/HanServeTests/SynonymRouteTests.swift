@@ -3,6 +3,7 @@ import HanSearch
 @testable import HanServe
 import Hummingbird
 import HummingbirdTesting
+import HanSearchTestSupport
 import Testing
 
 @Suite("Synonyms in the server")
@@ -110,6 +111,6 @@ struct SynonymRouteTests {
         }
         #expect(error?.description.hasPrefix("\(file):2: ") == true)
         // Nothing was left open: a writer can take the index.
-        try ServerTest.writer(path).close()
+        try IndexWriter.waitingForLock(path: path).close()
     }
 }
