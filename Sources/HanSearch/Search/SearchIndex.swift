@@ -154,9 +154,8 @@ public final class SearchIndex {
     /// still disagree, an exact count that skips ranking (``exactCount(of:facets:)``). Facets always
     /// take the second way: their spies ride on the counting pass, which visits every match once.
     public func search(_ parsed: ParsedQuery, text: String, options: SearchOptions) throws(HanSearchError) -> SearchResults {
-        let (ranked, counted) = try HanSearchError.catching(path: path, action: "building the query") {
-            (filtered(try matcher(for: parsed), options: options),
-             filtered(try matcher(for: parsed, boostingTitles: false), options: options))
+        let ranked = try HanSearchError.catching(path: path, action: "building the query") {
+            filtered(try matcher(for: parsed), options: options)
         }
         let highlightPatterns = parsed.required.flatMap { $0 }.filter { $0.field == .text }.flatMap(\.patterns)
             .map(folding.fold)
@@ -169,14 +168,19 @@ public final class SearchIndex {
             }
             // Xapian's bounds before matching anything (microseconds; exact for a lone term): rank every
             // match in one pass when there can be few, rank the page and count apart when there can be many.
-            let bounds = try enquire.mset(offset: 0, limit: 0, checkAtLeast: 0)
-            let rankAll = bounds.matchesLowerBound != bounds.matchesUpperBound
-                && bounds.matchesUpperBound <= self.oneRankedPassLimit && options.facets.isEmpty
+            var rankAll = false
+            if options.facets.isEmpty {
+                let bounds = try enquire.mset(offset: 0, limit: 0, checkAtLeast: 0)
+                rankAll = bounds.matchesLowerBound != bounds.matchesUpperBound
+                    && bounds.matchesUpperBound <= oneRankedPassLimit
+            }
             let matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
                                            checkAtLeast: rankAll ? try database.documentCount() : 0)
             var total = matches.matchesLowerBound
             var facets: FacetCounts?
             if matches.matchesLowerBound != matches.matchesUpperBound || !options.facets.isEmpty {
+                // The same matches without the title boost, which only weighs them.
+                let counted = filtered(try matcher(for: parsed, boostingTitles: false), options: options)
                 (total, facets) = try exactCount(of: counted, facets: options.facets)
             }
             let decoder = JSONDecoder()
