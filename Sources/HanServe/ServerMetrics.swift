@@ -93,20 +93,19 @@ final class ServerMetrics: Sendable {
             out += "hanserve_http_request_duration_seconds_sum{\(labels(key))} \(format(histogram.sum))\n"
             out += "hanserve_http_request_duration_seconds_count{\(labels(key))} \(histogram.count)\n"
         }
-        header("hanserve_index_size_bytes", "gauge", "Size of the index folder on disk.")
-        out += "hanserve_index_size_bytes \(index.sizeBytes)\n"
-        header("hanserve_index_documents", "gauge", "Documents (reports or articles) in the index.")
-        out += "hanserve_index_documents \(index.documents)\n"
-        header("hanserve_index_segments", "gauge", "Segments in the index.")
-        out += "hanserve_index_segments \(index.segments)\n"
-        header("hanserve_index_commits_total", "counter", "Commits made by this server.")
-        out += "hanserve_index_commits_total \(index.commits)\n"
-        header("hanserve_reports_indexed_total", "counter", "Reports added or replaced through POST /documents.")
-        out += "hanserve_reports_indexed_total \(state.reportsWritten)\n"
-        header("hanserve_documents_deleted_total", "counter", "Documents deleted through DELETE /documents.")
-        out += "hanserve_documents_deleted_total \(state.documentsDeleted)\n"
-        header("hanserve_read_handles", "gauge", "Read handles in the search pool.")
-        out += "hanserve_read_handles \(index.readers)\n"
+        func single(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            header(name, type, help)
+            out += "\(name) \(value)\n"
+        }
+        single("hanserve_index_size_bytes", "gauge", "Size of the index folder on disk.", index.sizeBytes)
+        single("hanserve_index_documents", "gauge", "Documents (reports or articles) in the index.", index.documents)
+        single("hanserve_index_segments", "gauge", "Segments in the index.", index.segments)
+        single("hanserve_index_commits_total", "counter", "Commits made by this server.", index.commits)
+        single("hanserve_reports_indexed_total", "counter", "Reports added or replaced through POST /documents.",
+               state.reportsWritten)
+        single("hanserve_documents_deleted_total", "counter", "Documents deleted through DELETE /documents.",
+               state.documentsDeleted)
+        single("hanserve_read_handles", "gauge", "Read handles in the search pool.", index.readers)
         return out
     }
 
