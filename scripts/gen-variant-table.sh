@@ -3,7 +3,7 @@
 # table of `hanindex index --fold variants`, from OpenCC's TSCharacters dictionary as Debian ships it
 # (packages opencc and libopencc-data, Apache License 2.0; installed when missing).
 #
-# Rule (see README, "Variant folding"): each traditional character folds to OpenCC's FIRST simplified
+# Rule (see docs/command-line.md, "Variant folding"): each traditional character folds to OpenCC's FIRST simplified
 # candidate — what OpenCC's own character-by-character t2s conversion writes. Entries whose first
 # candidate is the character itself are left out (it stays as it is). Chains (A → B while B → C) are
 # resolved to the end, so that folding twice changes nothing. Characters with several candidates are

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reliability checks of the README's "Guarantees": crash safety of hanindex and hanserve, a soak,
+# The reliability checks of docs/reliability.md ("Guarantees"): crash safety of hanindex and hanserve, a soak,
 # and fuzzing. Loopback only, every step bounded in time.
 #
 #   scripts/reliability.sh           the short form CI runs (about 5 minutes)
