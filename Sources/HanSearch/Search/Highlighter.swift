@@ -33,20 +33,23 @@ public struct Snippet: Sendable, Equatable {
         marked(open: "<mark>", close: "</mark>", escape: Snippet.escapeHTML)
     }
 
-    /// `text` with `&`, `<`, `>` and `"` escaped for HTML.
+    /// `text` with `&`, `<`, `>`, `"` and `'` escaped for HTML, safe in text and in quoted attributes.
+    ///
+    /// It walks Unicode scalars, never `Character`s: a grapheme cluster can fuse a `<` with a prepended
+    /// mark before it (U+0600) or a combining mark after it (U+0301), and such a cluster is not `"<"`.
     public static func escapeHTML(_ text: Substring) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": result.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": result.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": result.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": result.append(contentsOf: "&#39;".unicodeScalars)
+            default: result.append(scalar)
             }
         }
-        return result
+        return String(result)
     }
 }
 
