@@ -45,11 +45,14 @@ final class ReaderPool: Sendable {
     let size: Int
 
     /// Opens `size` read handles on the index at `path` (a folder or a shard list).
+    /// Their last try at a search holds the writer's commits back through `commitGate` (see ``CommitGate``).
     init(path: String, timeouts: RemoteTimeouts = RemoteTimeouts(), size: Int, maximumWaiting: Int,
-         generation: IndexGeneration, threadPool: NIOThreadPool) throws {
+         generation: IndexGeneration, commitGate: CommitGate, threadPool: NIOThreadPool) throws {
         var slots: [Slot] = []
         for _ in 0..<size {
-            slots.append(Slot(index: try SearchIndex.open(location: path, timeouts: timeouts), generation: generation.current))
+            let index = try SearchIndex.open(location: path, timeouts: timeouts)
+            index.commitGate = commitGate
+            slots.append(Slot(index: index, generation: generation.current))
         }
         self.state = NIOLockedValueBox(State(free: slots))
         self.generation = generation
@@ -77,21 +80,13 @@ final class ReaderPool: Sendable {
         }
     }
 
-    /// Moves `index` to the latest commit. Xapian may report that the revision it was on was discarded
-    /// by commits in the meantime; reopening again then succeeds.
-    static func reopen(_ index: SearchIndex, attempts: Int = 5) throws(HanSearchError) {
-        var attempt = 1
-        while true {
-            do {
-                try index.reopen()
-                return
-            } catch .engine(_, let error) where error.type == "DatabaseModifiedError" && attempt < attempts {
-                attempt += 1
-            } catch .engine(_, let error) where error.isNetworkError {
-                // A remote shard failed: the request's own read fails the same way and recovers or
-                // answers 503 naming the shard (``SearchIndex/withShardRecovery(_:)``).
-                return
-            }
+    /// Moves `index` to the latest commit (``SearchIndex/reopen()`` retries a discarded revision itself).
+    static func reopen(_ index: SearchIndex) throws(HanSearchError) {
+        do {
+            try index.reopen()
+        } catch .engine(_, let error) where error.isNetworkError {
+            // A remote shard failed: the request's own read fails the same way and recovers or
+            // answers 503 naming the shard (``SearchIndex/withShardRecovery(_:)``).
         }
     }
 

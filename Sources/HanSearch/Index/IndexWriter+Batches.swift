@@ -20,7 +20,7 @@ extension IndexWriter {
     public func commitBatch() throws(HanSearchError) {
         try HanSearchError.catching(path: path, action: "committing") {
             try database.setMetadata(ISO8601DateFormatter().string(from: Date()), forKey: Schema.lastCommitKey)
-            try database.commitTransaction()
+            try gated { try database.commitTransaction() }
         }
         pendingChanges = 0
     }

@@ -18,6 +18,8 @@ public final class IndexWriter {
     private let builder: SegmentDocumentBuilder
     /// Reports added or deleted since the last commit.
     public internal(set) var pendingChanges = 0
+    /// The gate that this process's searches hold commits back with, if they share one (see ``CommitGate``).
+    public var commitGate: CommitGate?
 
     /// Opens the index at `path` for writing, creating it if needed.
     ///
@@ -114,9 +116,14 @@ public final class IndexWriter {
         try HanSearchError.catching(path: path, action: "committing") {
             let now = ISO8601DateFormatter().string(from: Date())
             try database.setMetadata(now, forKey: Schema.lastCommitKey)
-            try database.commit()
+            try gated { try database.commit() }
         }
         pendingChanges = 0
+    }
+
+    /// Runs the commit `body` through ``commitGate``, when there is one.
+    func gated(_ body: () throws -> Void) throws {
+        if let commitGate { try commitGate.committing(body) } else { try body() }
     }
 
     /// Closes the index. Xapian commits pending changes made outside a transaction when it closes.

@@ -129,7 +129,7 @@ public final class SearchIndex {
     /// Moves to the latest commit. Returns whether anything changed.
     @discardableResult
     public func reopen() throws(HanSearchError) -> Bool {
-        try HanSearchError.catching(path: path, action: "reopening the index") { try database.reopen() }
+        try withRetryOnModification(action: "reopening the index") { try database.reopen() }
     }
 
     /// Searches `query`. Throws ``QuerySyntaxError`` for a query that does not parse.
@@ -284,18 +284,42 @@ public final class SearchIndex {
         return facetFiltered(query, options: options)
     }
 
-    /// Runs `body`, reopening and retrying when a concurrent commit invalidated what it was reading.
-    func withRetryOnModification<T>(_ body: () throws -> T) throws(HanSearchError) -> T {
-        var attempts = 0
-        while true {
+    /// The gate shared with this process's writer, if any: a search's last try holds commits back.
+    public var commitGate: CommitGate?
+
+    /// How many times a read runs when commits keep discarding the revision it reads.
+    static let readAttempts = 3
+
+    /// Runs `body`, reopening and running it again when a concurrent commit discarded the revision it
+    /// was reading. The last try holds commits back through ``commitGate``, so with a gate it cannot
+    /// lose its revision; without one (a writer in another process) the error is thrown after the last try.
+    func withRetryOnModification<T>(action: String = "searching", _ body: () throws -> T) throws(HanSearchError) -> T {
+        for attempt in 1... {
+            let lastTry = attempt == SearchIndex.readAttempts
             do {
+                if lastTry, let commitGate {
+                    return try commitGate.holdingCommits {
+                        try database.reopen()
+                        return try body()
+                    }
+                }
                 return try body()
-            } catch let error as XapianError where error.isModified && attempts < 5 {
-                attempts += 1
+            } catch let error where !lastTry && SearchIndex.isModified(error) {
                 _ = try? database.reopen()
             } catch {
-                return try HanSearchError.catching(path: path, action: "searching") { throw error }
+                return try HanSearchError.catching(path: path, action: action) { throw error }
             }
+        }
+        fatalError("unreachable: the last try returns or throws")
+    }
+
+    /// Whether `error` says that a commit discarded the revision being read, as Xapian's own error or
+    /// wrapped by a helper that already named its action.
+    static func isModified(_ error: Error) -> Bool {
+        switch error {
+        case let error as XapianError: return error.isModified
+        case HanSearchError.engine(_, let error): return error.isModified
+        default: return false
         }
     }
 }

@@ -34,6 +34,12 @@ public final class ShardedWriter {
         self.writers = writers
     }
 
+    /// The gate that this process's searches hold commits back with (see ``CommitGate``), for every shard.
+    public var commitGate: CommitGate? {
+        get { writers[0].commitGate }
+        set { for writer in writers { writer.commitGate = newValue } }
+    }
+
     /// How the index folds characters (see ``Folding``): the same in every shard.
     public var folding: Folding { writers[0].folding }
 

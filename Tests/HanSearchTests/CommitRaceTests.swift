@@ -1,0 +1,57 @@
+import Foundation
+import HanSearchTestSupport
+import Testing
+@testable import HanSearch
+import Xapian
+
+/// Searches while commits discard the revision they read: they run again, and never answer with the error.
+@Suite("Searching while commits go on")
+struct CommitRaceTests {
+    private static let modified = XapianError(type: "DatabaseModifiedError",
+                                              message: "The revision being read has been discarded")
+
+    @Test("a discarded revision is retried, also when a helper already wrapped Xapian's error")
+    func retriesWrappedErrors() throws {
+        let index = try SearchIndex(path: try TestSupport.index([Report(id: "r", title: "t", body: "宁波")]))
+        for error in [Self.modified, HanSearchError.engine(action: "counting", Self.modified)] as [any Error] {
+            var tries = 0
+            let answer = try index.withRetryOnModification { () throws -> Int in
+                tries += 1
+                if tries < SearchIndex.readAttempts { throw error }
+                return tries
+            }
+            #expect(answer == SearchIndex.readAttempts)
+        }
+    }
+
+    @Test("the tries are bounded: without a gate the last one's error is thrown")
+    func boundedTries() throws {
+        let index = try SearchIndex(path: try TestSupport.index([Report(id: "r", title: "t", body: "宁波")]))
+        var tries = 0
+        #expect(throws: HanSearchError.self) {
+            try index.withRetryOnModification { () throws -> Int in
+                tries += 1
+                throw Self.modified
+            }
+        }
+        #expect(tries == SearchIndex.readAttempts)
+    }
+
+    @Test("a reader four commits behind its writer answers from the newest commit, not with Xapian's error")
+    func readerBehindCommits() throws {
+        // Enough segments that Xapian's tables have inner blocks, which the commits below rewrite.
+        let path = try TestSupport.index((0..<3_000).map { Report(id: "r\($0)", title: "t", body: "宁波科技第\($0)篇") })
+        let gate = CommitGate()
+        // Opened before the commits and read only after them: its revision's blocks are reused by then.
+        let index = try SearchIndex(path: path)
+        index.commitGate = gate
+        let writer = try IndexWriter.waitingForLock(path: path)
+        writer.commitGate = gate
+        for round in 1...4 {
+            for n in 0..<300 { try writer.add(Report(id: "s\(round)-\(n)", title: "t", body: "宁波第\(round)轮第\(n)篇")) }
+            try writer.commit()
+        }
+        #expect(try index.search("宁波").total == 4_200)
+        try writer.close()
+    }
+}
