@@ -32,6 +32,21 @@ struct CorpusReaderTests {
         try read(Array(text.utf8), name: name)
     }
 
+    @Test("a record with no text is skipped with a message naming it, so it cannot replace a document with nothing")
+    func recordWithoutText() throws {
+        let result = try read("""
+            {"id": "e1", "title": "t", "body": ""}
+            {"id": "e2", "title": "t", "body": "  \\n\\t "}
+            {"id": "ok", "title": "t", "body": "正文"}
+            """, name: "reports.jsonl")
+        #expect(result.reports.map(\.id) == ["ok"])
+        #expect(result.problems.map(\.description).count == 2)
+        for (problem, id) in zip(result.problems, ["e1", "e2"]) {
+            #expect(problem.description.contains("record \"\(id)\" skipped") && problem.description.contains("no text"),
+                    "\(problem)")
+        }
+    }
+
     @Test("JSON Lines: each line one report; optional fields decoded")
     func jsonLines() throws {
         let result = try read("""

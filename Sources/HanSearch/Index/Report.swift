@@ -41,6 +41,10 @@ public struct Report: Codable, Sendable, Equatable {
         if body.unicodeScalars.contains("\u{0}") || title.unicodeScalars.contains("\u{0}") {
             problems.append("the text contains a NUL character")
         }
+        // Indexing a report replaces the document: one with no text would silently delete it.
+        if Segmenter.paragraphs(of: body).isEmpty {
+            problems.append("\"body\" has no text; a report needs some to be indexed (to remove a document, delete it)")
+        }
         return problems
     }
 

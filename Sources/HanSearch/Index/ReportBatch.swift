@@ -116,10 +116,19 @@ public enum ReportBatch {
         -> ([Report], [RecordProblem]) {
         var reports: [Report] = []
         var problems: [RecordProblem] = []
+        // The first record of each id, by index and line: a batch holding one id twice would store only
+        // the last of them, so it is refused rather than answered with a count that was not stored.
+        var firstByID: [String: (index: Int, line: Int?)] = [:]
         for record in records {
             switch record.result {
             case .success(let report):
-                let found = report.problems()
+                var found = report.problems()
+                if let first = firstByID[report.id] {
+                    found.append("the id repeats record \(first.index)" + (first.line.map { " (line \($0))" } ?? "")
+                                 + "; send each document once per request")
+                } else {
+                    firstByID[report.id] = (record.index, record.line)
+                }
                 if found.isEmpty {
                     reports.append(report)
                 } else {

@@ -26,9 +26,7 @@ public struct Segmenter: Sendable {
     /// The segments of `report`, numbered from 1.
     public func segments(of report: Report) -> [Segment] {
         var segments: [Segment] = []
-        for paragraph in report.body.split(whereSeparator: \.isNewline) {
-            let text = paragraph.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue }
+        for text in Segmenter.paragraphs(of: report.body) {
             for piece in split(text) {
                 let ordinal = segments.count + 1
                 segments.append(Segment(id: "\(report.id)#\(ordinal)", doc: report.id, title: report.title,
@@ -37,6 +35,11 @@ public struct Segmenter: Sendable {
             }
         }
         return segments
+    }
+
+    /// The paragraphs of a report's body that hold text: its lines, trimmed, without the blank ones.
+    static func paragraphs(of body: String) -> [String] {
+        body.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// The segments of one article of a newspaper page, numbered from 1 in reading order, each with
