@@ -26,6 +26,13 @@ struct QueryParserTests {
         #expect(query.excluded.isEmpty)
     }
 
+    @Test("full-width quotes and minus act as the ASCII ones, as NFKC reads them")
+    func fullWidthOperators() throws {
+        #expect(try parse("＂宁波 科技＂") == parse("\"宁波 科技\""))
+        #expect(try parse("＂宁波 科技＂").required.count == 1)
+        #expect(try parse("宁波 －杭州") == parse("宁波 -杭州"))
+    }
+
     @Test("a CJK part is one phrase of bigrams")
     func phrase() throws {
         let query = try parse("科技服务业")

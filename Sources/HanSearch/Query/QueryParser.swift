@@ -1,3 +1,5 @@
+import Foundation
+
 /// A query that cannot be parsed, with a message meant for the person who typed it.
 public struct QuerySyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What is wrong, in words.
@@ -49,7 +51,8 @@ public struct QueryParser: Sendable {
 
     /// Parses `query`.
     public func parse(_ query: String) throws(QuerySyntaxError) -> ParsedQuery {
-        let characters = Array(query)
+        // The operators as NFKC reads them, as the words are: full-width ＂ quotes and － excludes.
+        let characters = Array(query.precomposedStringWithCompatibilityMapping)
         guard characters.count <= maximumLength else {
             throw QuerySyntaxError(
                 message: "the query is \(characters.count) characters long; the limit is \(maximumLength)")
