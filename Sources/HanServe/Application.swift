@@ -27,8 +27,8 @@ public struct HanServer: Sendable {
     /// The synonyms applied to queries; run ``SynonymWatcher`` to keep them current.
     let synonyms: SynonymStore
     let metrics: ServerMetrics
-    let page: ByteBuffer
-    let openAPI: ByteBuffer
+    /// The search page, its script, style and icon, and the OpenAPI document, by path.
+    let files: [String: StaticFile]
 
     /// Opens (or creates) the index at `configuration.indexPath` for writing and opens the read handles.
     /// Throws ``ServerStartError`` for a bad configuration or an index that cannot be opened (for example
@@ -36,9 +36,7 @@ public struct HanServer: Sendable {
     public static func open(configuration: ServerConfiguration, logger: Logger) throws -> HanServer {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ServerStartError(problems: problems) }
-        guard let page = HanServer.resource("index", "html"), let openAPI = HanServer.resource("openapi", "json") else {
-            throw ServerStartError(problems: ["the server's resources (index.html, openapi.json) are missing next to the binary"])
-        }
+        let files = try StaticFile.load()
         // One thread per read handle, and one for the writer, so that commits never wait for searches.
         let threadPool = NIOThreadPool(numberOfThreads: configuration.readers + 1)
         threadPool.start()
@@ -46,20 +44,22 @@ public struct HanServer: Sendable {
             let synonyms = try SynonymStore(file: SynonymFile.resolve(explicit: configuration.synonymsPath,
                                                                       index: configuration.indexPath), logger: logger)
             let generation = IndexGeneration()
+            let commitGate = CommitGate()
             let writer = try ShardedWriter(shards: try ShardList(parsing: configuration.indexPath),
                                            timeouts: .milliseconds(configuration.shardTimeoutMilliseconds))
+            writer.commitGate = commitGate
             let readers = try ReaderPool(path: configuration.indexPath,
                                          timeouts: .milliseconds(configuration.shardTimeoutMilliseconds),
                                          size: configuration.readers,
                                          maximumWaiting: configuration.maximumWaitingReads,
-                                         generation: generation, threadPool: threadPool)
+                                         generation: generation, commitGate: commitGate, threadPool: threadPool)
             let service = IndexWriterService(writer: writer, threadPool: threadPool, generation: generation, logger: logger)
             return HanServer(configuration: configuration, writer: service,
                              watcher: configuration.watchFolder.map {
                                  FolderWatchService(folder: $0, interval: configuration.watchIntervalSeconds,
                                                     writer: service, logger: logger)
                              },
-                             readers: readers, synonyms: synonyms, metrics: ServerMetrics(), page: page, openAPI: openAPI)
+                             readers: readers, synonyms: synonyms, metrics: ServerMetrics(), files: files)
         } catch {
             try? threadPool.syncShutdownGracefully()
             throw ServerStartError(problems: ["\(error)"])
@@ -72,10 +72,37 @@ public struct HanServer: Sendable {
         [writer, SynonymWatcher(store: synonyms)] + (watcher.map { [$0] } ?? [])
     }
 
-    private static func resource(_ name: String, _ type: String) -> ByteBuffer? {
-        guard let url = Bundle.module.url(forResource: name, withExtension: type),
-              let data = try? Data(contentsOf: url) else { return nil }
-        return ByteBuffer(bytes: data)
+}
+
+/// A file served as it is, from the module's resources.
+struct StaticFile: Sendable {
+    let contents: ByteBuffer
+    let headers: HTTPFields
+
+    /// The served files by path; throws ``ServerStartError`` when one is missing beside the binary.
+    static func load() throws -> [String: StaticFile] {
+        let table: [(path: String, resource: String, type: String, headers: HTTPFields)] = [
+            ("/", "index.html", "text/html; charset=utf-8", SecurityHeaders.page),
+            ("/app.js", "app.js", "text/javascript; charset=utf-8", [:]),
+            ("/app.css", "app.css", "text/css; charset=utf-8", [:]),
+            ("/favicon.ico", "favicon.svg", "image/svg+xml", [:]),
+            ("/openapi.json", "openapi.json", "application/json; charset=utf-8", [:]),
+        ]
+        var files: [String: StaticFile] = [:]
+        for entry in table {
+            guard let url = Bundle.module.url(forResource: entry.resource, withExtension: nil),
+                  let data = try? Data(contentsOf: url) else {
+                throw ServerStartError(problems: ["the server's resource \(entry.resource) is missing next to the binary"])
+            }
+            var headers: HTTPFields = [.contentType: entry.type, .cacheControl: "no-cache"]
+            headers.append(contentsOf: entry.headers)
+            files[entry.path] = StaticFile(contents: ByteBuffer(bytes: data), headers: headers)
+        }
+        return files
+    }
+
+    var response: Response {
+        Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: contents))
     }
 }
 
@@ -90,7 +117,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger,
         // Without an idle timeout, a connection that the HTTP layer refused (a request line over its size
         // limit: 400 and stop reading) stayed open for good, even after the client left: 20 such clients
         // held 20 descriptors. The timeout closes those and idle keep-alive connections alike.
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: HTTPConnection.builder(idleTimeout: .seconds(configuration.idleTimeoutSeconds)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hanserve"),
         services: server.services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -102,7 +129,10 @@ public func buildRouter(server: HanServer) -> Router<BasicRequestContext> {
     typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
     let handlers = Handlers(server: server)
     let routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] = [
-        (.get, "/", handlers.page),
+        (.get, "/", handlers.file),
+        (.get, "/app.js", handlers.file),
+        (.get, "/app.css", handlers.file),
+        (.get, "/favicon.ico", handlers.file),
         (.get, "/search", handlers.search),
         (.get, "/documents/**", handlers.document),
         (.post, "/documents", handlers.add),
@@ -110,7 +140,7 @@ public func buildRouter(server: HanServer) -> Router<BasicRequestContext> {
         (.get, "/health", handlers.health),
         (.get, "/stats", handlers.stats),
         (.get, "/metrics", handlers.metrics),
-        (.get, "/openapi.json", handlers.openAPI),
+        (.get, "/openapi.json", handlers.file),
     ]
     var table: [String: Set<HTTPRequest.Method>] = [:]
     for route in routes {
@@ -118,6 +148,7 @@ public func buildRouter(server: HanServer) -> Router<BasicRequestContext> {
         if route.method == .get { table[route.path, default: []].insert(.head) }
     }
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ObservabilityMiddleware(metrics: server.metrics))
     router.add(middleware: ErrorMiddleware(routes: RouteTable(table.map { ($0.key, $0.value) })))
     for route in routes {
@@ -135,14 +166,9 @@ struct Handlers: Sendable {
     /// Media types accepted by `POST /documents`.
     static let jsonLinesTypes: Set<String> = ["application/x-ndjson", "application/jsonl", "application/jsonlines"]
 
-    @Sendable func page(_ request: Request, _ context: BasicRequestContext) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
-                 body: ResponseBody(byteBuffer: server.page))
-    }
-
-    @Sendable func openAPI(_ request: Request, _ context: BasicRequestContext) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: server.openAPI))
+    @Sendable func file(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        guard let file = server.files[request.uri.path] else { throw HTTPError(.notFound) }
+        return file.response
     }
 
     @Sendable func search(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -214,7 +240,7 @@ struct Handlers: Sendable {
                            + "(JSON Lines), not \(mediaType.isEmpty ? "missing" : "\"\(mediaType)\"")")
         }
         let started = ContinuousClock.now
-        let bytes = try await body(of: request)
+        let bytes = try await body(of: request, context: context)
         let (reports, problems) = ReportBatch.parse(bytes, format: format)
         guard problems.isEmpty else {
             let first = problems[0].description
@@ -290,19 +316,27 @@ struct Handlers: Sendable {
     ///
     /// A refused body is still read and dropped (up to four times the limit), so that a client that sends
     /// it all before reading the answer, with `Connection: close`, gets the 413 instead of hanging.
-    private func body(of request: Request) async throws -> [UInt8] {
+    /// A body that cannot be read to its end (a bad chunk size, a chunk or body shorter than declared
+    /// before the connection ends) is the client's fault: 400, logged at info, and nothing of it is used.
+    private func body(of request: Request, context: BasicRequestContext) async throws -> [UInt8] {
         let limit = configuration.maximumBodyBytes
         var tooLarge = request.headers[.contentLength].flatMap(Int.init).map { $0 > limit } ?? false
         var bytes: [UInt8] = []
         var received = 0
-        for try await buffer in request.body {
-            received += buffer.readableBytes
-            if received > limit { tooLarge = true }
-            if tooLarge {
-                if received > 4 * limit { break }
-            } else {
-                bytes.append(contentsOf: buffer.readableBytesView)
+        do {
+            for try await buffer in request.body {
+                received += buffer.readableBytes
+                if received > limit { tooLarge = true }
+                if tooLarge {
+                    if received > 4 * limit { break }
+                } else {
+                    bytes.append(contentsOf: buffer.readableBytesView)
+                }
             }
+        } catch {
+            context.logger.info("unreadable request body", metadata: ["error": "\(error)", "bytes": "\(received)"])
+            throw APIError(.badRequest, code: "bad_body",
+                           "the request body could not be read after \(received) bytes (\(error)); nothing was indexed")
         }
         guard !tooLarge else {
             throw APIError(.contentTooLarge, code: "body_too_large",
@@ -311,18 +345,22 @@ struct Handlers: Sendable {
         return bytes
     }
 
-    /// Requires `Authorization: Bearer <token>` when the server has a token.
+    /// Requires `Authorization: Bearer <token>` when the server has a token. The scheme name is
+    /// case-insensitive (RFC 9110 §11.1); the token is not.
     private func authorize(_ request: Request) throws(APIError) {
         guard let token = configuration.token else { return }
         let given = request.headers[.authorization] ?? ""
-        let expected = "Bearer " + token
+        let parts = given.split(separator: " ", maxSplits: 1)
+        let scheme = parts.first.map { $0.lowercased() } ?? ""
+        let credentials = parts.count == 2 ? parts[1].drop { $0 == " " } : ""
         // Compare every byte, so the time taken does not tell how much of the token was right.
-        var difference = given.utf8.count ^ expected.utf8.count
-        for (a, b) in zip(given.utf8, expected.utf8) { difference |= Int(a ^ b) }
-        guard difference == 0 else {
+        var difference = credentials.utf8.count ^ token.utf8.count
+        for (a, b) in zip(credentials.utf8, token.utf8) { difference |= Int(a ^ b) }
+        guard scheme == "bearer", difference == 0 else {
             throw APIError(.unauthorized, code: "unauthorized",
                            given.isEmpty ? "this write needs the header Authorization: Bearer <HANSERVE_TOKEN>"
-                                         : "the bearer token is wrong", headers: [.wwwAuthenticate: "Bearer"])
+                           : scheme != "bearer" ? "the Authorization scheme must be Bearer"
+                           : "the bearer token is wrong", headers: [.wwwAuthenticate: "Bearer"])
         }
     }
 }

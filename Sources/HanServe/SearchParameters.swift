@@ -30,7 +30,7 @@ struct SearchParameters {
         }
         self.query = query
         options = SearchOptions()
-        options.limit = try SearchParameters.integer(values, "limit", default: 10, in: 1...configuration.maximumLimit)
+        options.limit = try SearchParameters.integer(values, "limit", default: 10, in: 0...configuration.maximumLimit)
         options.offset = try SearchParameters.integer(values, "offset", default: 0, in: 0...configuration.maximumOffset)
         if let doc = values["doc"] {
             guard !doc.isEmpty else { throw .badParameter("doc", "must be a document id, not empty") }

@@ -53,6 +53,9 @@ struct SearchRouteTests {
             #expect(Set(seen).count == 23)
             let all = try await ServerTest.search(client, ["q": "标记词语", "limit": "1000"])
             #expect(all.hits.map(\.id) == seen)
+            // limit=0 counts, as the command line's --limit 0 does.
+            let count = try await ServerTest.search(client, ["q": "标记词语", "limit": "0"])
+            #expect(count.total == 23 && count.hits.isEmpty)
         }
     }
 
@@ -84,7 +87,7 @@ struct SearchRouteTests {
         ("/search", "missing_query", "q"),
         ("/search?q=", "missing_query", "q"),
         ("/search?q=%20%20", "missing_query", "q"),
-        ("/search?q=a&limit=0", "bad_parameter", "limit"),
+        ("/search?q=a&limit=-1", "bad_parameter", "limit"),
         ("/search?q=a&limit=1001", "bad_parameter", "limit"),
         ("/search?q=a&limit=ten", "bad_parameter", "limit"),
         ("/search?q=a&offset=-1", "bad_parameter", "offset"),
