@@ -22,10 +22,12 @@ MODE=bulk scripts/crash-test-index.sh 4
 if $full; then
     step "crash safety of hanserve"; scripts/crash-test-serve.py --kills 10
     step "soak"; scripts/soak.py --full
+    step "searches while writes commit"; scripts/commit-race.py --duration 60
     step "fuzzing"; scripts/fuzz.sh 600
     step "sanitizers"; scripts/sanitizers.sh
 else
     step "crash safety of hanserve"; scripts/crash-test-serve.py --kills 3
     step "soak"; scripts/soak.py
+    step "searches while writes commit"; scripts/commit-race.py
     step "fuzzing"; scripts/fuzz.sh 20
 fi
