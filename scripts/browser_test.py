@@ -171,7 +171,10 @@ try:
     state = browser.js("""({
         url: location.search,
         summary: document.getElementById('summary').innerText,
-        hits: document.querySelectorAll('li.hit').length,
+        cards: document.querySelectorAll('li.hit').length,
+        hits: document.querySelectorAll('li.hit .snippet').length
+              + [...document.querySelectorAll('li.hit a.more')].reduce((n, a) => n + Number(a.dataset.count), 0),
+        docs: [...document.querySelectorAll('li.hit')].map(li => li.dataset.doc),
         marks: [...document.querySelectorAll('li.hit .snippet')].map(s => [...s.querySelectorAll('mark')].map(m => m.textContent)),
         titles: [...document.querySelectorAll('li.hit h3 a')].map(a => a.textContent),
         pages: [...document.querySelectorAll('nav.pages a, nav.pages span')].map(e => e.textContent),
@@ -182,6 +185,8 @@ try:
     check(re.search(r"找到 (\d+) 个段落", state["summary"]) is not None, f"the summary counts the matches: {state['summary']}")
     total = int(re.search(r"找到 (\d+) 个段落", state["summary"]).group(1))
     check(state["hits"] == min(total, 10), f"{state['hits']} hits shown on the first page of {total}")
+    check(len(set(state["docs"])) == state["cards"] <= state["hits"],
+          f"the hits are grouped by article: {state['cards']} cards, one per article")
     check(all(marks and all(m.replace(" ", "") == QUERY for m in marks) for marks in state["marks"]),
           f"every snippet highlights {QUERY} and nothing else")
     check(all(state["titles"]), "every hit has a title")
@@ -194,7 +199,8 @@ try:
         browser.js("[...document.querySelectorAll('nav.pages a')].find(a => a.textContent === '2').click()")
         browser.wait_for("document.querySelector('nav.pages span.current') && "
                          "document.querySelector('nav.pages span.current').textContent === '2'", "page 2")
-        shown = browser.js("document.querySelectorAll('li.hit').length")
+        shown = browser.js("document.querySelectorAll('li.hit .snippet').length + "
+                           "[...document.querySelectorAll('li.hit a.more')].reduce((n, a) => n + Number(a.dataset.count), 0)")
         check(shown == min(10, total - 10), f"page 2 shows the remaining {shown} hits")
         browser.js("history.back()")
         browser.wait_for("document.querySelector('nav.pages span.current') && "
@@ -231,7 +237,8 @@ try:
     browser.open(BASE + "/?q=" + urllib.parse.quote('"未闭合的引号'))
     browser.wait_for("document.querySelector('.message.error')", "the error message")
     text = browser.js("document.querySelector('.message.error').innerText")
-    check("检索式有误" in text and "quote" in text, f"a bad query shows the server's reason: {' / '.join(text.splitlines())}")
+    check("检索式有误" in text and "引号" in text and "quote" in text,
+          f"a bad query says what is wrong in Chinese, with the server's reason: {' / '.join(text.splitlines())}")
     browser.screenshot("4-bad-query.png")
 
     # 5. Facets: click a source to filter the results by it, then clear the filter.

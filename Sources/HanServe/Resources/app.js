@@ -33,6 +33,7 @@ async function api(path) {
     const message = body && body.error ? body.error.message : "HTTP " + response.status;
     const error = new Error(message);
     error.status = response.status;
+    error.code = body && body.error ? body.error.code : undefined;
     throw error;
   }
   return body;
@@ -41,6 +42,25 @@ async function api(path) {
 function showMessage(kind, title, ...lines) {
   main.replaceChildren(el("div", { class: "message " + kind, role: kind === "error" ? "alert" : "status" },
     el("h2", {}, title), ...lines.map(line => el("p", {}, line))));
+}
+
+/** What an error code means, in the page's language; the server's own words follow as the detail. */
+const ERROR_TEXTS = {
+  bad_query: "检索式无法解析：请检查引号是否成对、OR 两侧是否都有词。",
+  missing_query: "请输入要检索的词句。",
+  query_too_long: "检索式太长，请缩短后再试。",
+  bad_parameter: "检索参数有误。",
+  shard_unavailable: "部分索引分片暂时无法访问，请稍后再试。",
+  unavailable: "服务器正忙或正在关闭，请稍后再试。",
+  document_not_found: "索引中没有这篇文章（可能已被删除）。",
+  index_error: "读取索引时出错，请稍后再试。",
+};
+
+/** An error message: the meaning of its code in Chinese, then the server's message as the detail. */
+function showError(title, error) {
+  const text = ERROR_TEXTS[error.code] || "服务器没有给出结果。";
+  showMessage("error", title, text);
+  main.firstChild.append(el("p", { class: "detail" }, "详情：" + error.message));
 }
 
 function formatDate(date) {
@@ -57,6 +77,7 @@ const FACETS = [
 /** Facet values as links that re-run the search filtered by that value (or, for the chosen one, without it). */
 function facetPanel(q, sort, filters, counts) {
   const panel = el("div", { class: "facets", id: "facets" });
+  // No card at all when nothing has a source or a year and nothing is filtered.
   for (const facet of FACETS) {
     const values = (counts && counts[facet.name]) || [];
     if (!values.length) continue;
@@ -72,7 +93,7 @@ function facetPanel(q, sort, filters, counts) {
   if (filters.source || filters.year) {
     panel.append(el("div", { class: "facet" }, el("a", { class: "clear", id: "clear-filters", href: pageURL({ q, sort: sort === "date" ? "date" : undefined }), "data-nav": "" }, "清除筛选")));
   }
-  return panel;
+  return panel.childElementCount ? panel : "";
 }
 
 async function runSearch(q, page, sort, filters) {
@@ -86,7 +107,7 @@ async function runSearch(q, page, sort, filters) {
     const chosen = Object.entries(filters).filter(([, value]) => value).map(([key, value]) => `&${key}=${encodeURIComponent(value)}`).join("");
     result = await api(`/search?q=${encodeURIComponent(q)}&limit=${PAGE_SIZE}&offset=${offset}&sort=${sort}&facets=source,year${chosen}`);
   } catch (error) {
-    showMessage("error", error.status === 400 ? "检索式有误" : "检索失败", error.message);
+    showError(error.status === 400 ? "检索式有误" : "检索失败", error);
     return;
   }
   if (result.total === 0) {
@@ -100,19 +121,32 @@ async function runSearch(q, page, sort, filters) {
     showMessage("empty", `第 ${page} 页没有结果`, `共 ${result.total} 条结果，只有 ${pages} 页。`);
     return;
   }
-  const list = el("ol", { class: "hits", start: String(offset + 1) });
+  // One card per article on the page, in the order of its best hit, with at most two of its hits.
+  const articles = new Map();
   for (const hit of result.hits) {
-    const link = pageURL({ doc: hit.doc, q, hit: hit.id });
+    if (!articles.has(hit.doc)) articles.set(hit.doc, []);
+    articles.get(hit.doc).push(hit);
+  }
+  const list = el("ol", { class: "hits" });
+  for (const [doc, hits] of articles) {
+    const first = hits[0];
     const meta = el("div", { class: "meta" });
-    if (hit.date) meta.append(el("span", {}, formatDate(hit.date)));
-    if (hit.section) meta.append(el("span", {}, hit.section));
-    if (hit.kind && hit.kind !== "body") meta.append(el("span", {}, KIND_NAMES[hit.kind] || hit.kind));
-    if (hit.source) meta.append(el("span", {}, hit.source));
-    meta.append(el("span", {}, "文档 " + hit.doc));
-    list.append(el("li", { class: "hit" },
-      el("h3", {}, el("a", { href: link, "data-nav": "" }, hit.title || hit.doc)),
-      meta,
-      el("p", { class: "snippet", html: hit.snippet })));
+    if (first.date) meta.append(el("span", {}, formatDate(first.date)));
+    if (first.source) meta.append(el("span", {}, first.source));
+    meta.append(el("span", {}, "文档 " + doc));
+    const card = el("li", { class: "hit", "data-doc": doc },
+      el("h3", {}, el("a", { href: pageURL({ doc, q, hit: first.id }), "data-nav": "" }, first.title || doc)), meta);
+    for (const hit of hits.slice(0, 2)) {
+      const where = [hit.section, hit.kind && hit.kind !== "body" ? KIND_NAMES[hit.kind] || hit.kind : ""].filter(Boolean).join(" · ");
+      if (where) card.append(el("div", { class: "where" }, where));
+      card.append(el("p", { class: "snippet", html: hit.snippet }));
+    }
+    if (hits.length > 2) {
+      const more = hits.length - 2;
+      card.append(el("a", { class: "more", "data-count": String(more), "data-nav": "", href: pageURL({ doc, q, hit: hits[2].id }) },
+        `本文另有 ${more} 处匹配 →`));
+    }
+    list.append(card);
   }
   main.replaceChildren(
     el("p", { class: "summary", id: "summary" },
@@ -146,7 +180,7 @@ async function showDocument(id, q, hitID) {
   try {
     doc = await api(`/documents/${encodeURIComponent(id)}` + (q ? `?q=${encodeURIComponent(q)}` : ""));
   } catch (error) {
-    showMessage("error", error.status === 404 ? "找不到这篇文章" : "载入失败", error.message);
+    showError(error.status === 404 ? "找不到这篇文章" : "载入失败", error);
     return;
   }
   document.title = doc.title + " - HanSearch";
