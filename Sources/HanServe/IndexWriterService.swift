@@ -39,11 +39,22 @@ public actor IndexWriterService: Service {
     /// Commits made so far.
     public private(set) var commits = 0
 
-    init(writer: ShardedWriter, threadPool: NIOThreadPool, generation: IndexGeneration, logger: Logger) {
+    /// Called after each commit, once it is visible to new searches.
+    private let onCommit: @Sendable () -> Void
+
+    init(writer: ShardedWriter, threadPool: NIOThreadPool, generation: IndexGeneration, logger: Logger,
+         onCommit: @escaping @Sendable () -> Void = {}) {
         self.box = WriterBox(writer)
         self.threadPool = threadPool
         self.generation = generation
         self.logger = logger
+        self.onCommit = onCommit
+    }
+
+    /// Makes the commits so far visible to new searches.
+    private func published() {
+        generation.advance()
+        onCommit()
     }
 
     /// Applies `changes` (in one transaction with whatever else is pending) and returns, once they are
@@ -67,7 +78,7 @@ public actor IndexWriterService: Service {
             let results = await commit(batch)
             inFlight = 0
             if results.contains(where: { if case .success = $0 { true } else { false } }) {
-                generation.advance()
+                published()
             }
             for (pending, result) in zip(batch, results) {
                 pending.continuation.resume(with: result)
@@ -134,7 +145,7 @@ public actor IndexWriterService: Service {
         } catch {
             result = .failure(error)
         }
-        generation.advance()
+        published()
         if queue.isEmpty {
             flushing = false
             for waiter in idleWaiters { waiter.resume() }

@@ -1,121 +1,94 @@
+import CoreMetrics
 import Foundation
+import HanSearch
 import Hummingbird
 import NIOConcurrencyHelpers
+import Prometheus
 
-/// Request counts and latency histograms by route, kept in memory and written in the Prometheus text
-/// exposition format (version 0.0.4) by ``exposition(index:)``.
+/// The server's metrics, through swift-metrics into a Prometheus registry of its own (not the process-wide
+/// `MetricsSystem`, so that several servers in one process, as in the tests, keep apart). A scrape only
+/// writes out the registry: the index gauges are set when the server opens and after each commit.
 final class ServerMetrics: Sendable {
-    /// Upper bounds of the latency buckets, in seconds.
-    static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// Upper bounds of the latency buckets.
+    static let buckets: [Duration] = [.microseconds(500), .milliseconds(1), .microseconds(2_500), .milliseconds(5),
+                                      .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                                      .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2_500),
+                                      .seconds(5), .seconds(10)]
+    static let requestsName = "hanserve_http_requests_total"
+    static let durationName = "hanserve_http_request_duration_seconds"
 
-    private struct RouteKey: Hashable, Comparable {
-        var method: String
-        var route: String
-        static func < (a: RouteKey, b: RouteKey) -> Bool { (a.route, a.method) < (b.route, b.method) }
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let reportsIndexed: CoreMetrics.Counter
+    private let documentsDeleted: CoreMetrics.Counter
+    private let commits: CoreMetrics.Counter
+    private let sizeBytes: CoreMetrics.Gauge
+    private let documents: CoreMetrics.Gauge
+    private let segments: CoreMetrics.Gauge
+    /// Whether a refresh of the index gauges runs, and whether a commit came since it started.
+    private let refresh = NIOLockedValueBox((running: false, again: false))
+
+    init(readHandles: Int) {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets = [ServerMetrics.durationName: ServerMetrics.buckets]
+        self.factory = factory
+        reportsIndexed = CoreMetrics.Counter(label: "hanserve_reports_indexed_total", factory: factory)
+        documentsDeleted = CoreMetrics.Counter(label: "hanserve_documents_deleted_total", factory: factory)
+        commits = CoreMetrics.Counter(label: "hanserve_index_commits_total", factory: factory)
+        sizeBytes = CoreMetrics.Gauge(label: "hanserve_index_size_bytes", factory: factory)
+        documents = CoreMetrics.Gauge(label: "hanserve_index_documents", factory: factory)
+        segments = CoreMetrics.Gauge(label: "hanserve_index_segments", factory: factory)
+        CoreMetrics.Gauge(label: "hanserve_read_handles", factory: factory).record(readHandles)
     }
-
-    private struct CountKey: Hashable, Comparable {
-        var route: RouteKey
-        var status: Int
-        static func < (a: CountKey, b: CountKey) -> Bool { (a.route, a.status) < (b.route, b.status) }
-    }
-
-    private struct Histogram {
-        var counts = [Int](repeating: 0, count: ServerMetrics.buckets.count)
-        var sum = 0.0
-        var count = 0
-
-        mutating func observe(_ seconds: Double) {
-            if let bucket = ServerMetrics.buckets.firstIndex(where: { seconds <= $0 }) { counts[bucket] += 1 }
-            sum += seconds
-            count += 1
-        }
-    }
-
-    private struct State {
-        var requests: [CountKey: Int] = [:]
-        var latency: [RouteKey: Histogram] = [:]
-        var reportsWritten = 0
-        var documentsDeleted = 0
-    }
-
-    private let state = NIOLockedValueBox(State())
 
     /// Records one answered request. `route` is the route pattern (e.g. `/documents/**`), never the raw
     /// path, so the number of series stays bounded.
-    func record(method: String, route: String, status: Int, seconds: Double) {
-        let key = RouteKey(method: method, route: route)
-        state.withLockedValue { state in
-            state.requests[CountKey(route: key, status: status), default: 0] += 1
-            state.latency[key, default: Histogram()].observe(seconds)
-        }
+    func record(method: String, route: String, status: Int, duration: Duration) {
+        CoreMetrics.Counter(label: ServerMetrics.requestsName,
+                dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory).increment()
+        let (seconds, attoseconds) = duration.components
+        CoreMetrics.Timer(label: ServerMetrics.durationName, dimensions: [("method", method), ("route", route)],
+                          factory: factory).recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
-    /// Records reports indexed and documents deleted.
+    /// Records reports indexed and documents deleted through the API.
     func recordWrites(reports: Int, deletions: Int) {
-        state.withLockedValue { state in
-            state.reportsWritten += reports
-            state.documentsDeleted += deletions
-        }
+        reportsIndexed.increment(by: reports)
+        documentsDeleted.increment(by: deletions)
     }
 
-    /// The figures that describe the index at scrape time.
-    struct IndexFigures {
-        var sizeBytes: Int
-        var documents: Int
-        var segments: Int
-        var commits: Int
-        var readers: Int
+    /// Sets the index gauges.
+    func record(_ figures: IndexFigures) {
+        sizeBytes.record(figures.sizeBytes)
+        documents.record(figures.documents)
+        segments.record(figures.segments)
     }
 
-    /// The whole exposition text.
-    func exposition(index: IndexFigures) -> String {
-        let state = state.withLockedValue { $0 }
-        var out = ""
-        func header(_ name: String, _ type: String, _ help: String) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    /// Records a commit, and refreshes the index gauges with `figures` (a read of the index) — at most one
+    /// refresh at a time, and one more when commits came during it.
+    func recordCommit(figures: @escaping @Sendable () async -> IndexFigures?) {
+        commits.increment()
+        let start = refresh.withLockedValue { state -> Bool in
+            if state.running { state.again = true; return false }
+            state.running = true
+            return true
         }
-        func labels(_ key: RouteKey, _ extra: String = "") -> String {
-            "method=\"\(escape(key.method))\",route=\"\(escape(key.route))\"" + extra
-        }
-        header("hanserve_http_requests_total", "counter", "HTTP requests answered, by method, route and status.")
-        for (key, count) in state.requests.sorted(by: { $0.key < $1.key }) {
-            out += "hanserve_http_requests_total{\(labels(key.route, ",status=\"\(key.status)\""))} \(count)\n"
-        }
-        header("hanserve_http_request_duration_seconds", "histogram", "Time to answer a request, by method and route.")
-        for (key, histogram) in state.latency.sorted(by: { $0.key < $1.key }) {
-            var cumulative = 0
-            for (bound, count) in zip(ServerMetrics.buckets, histogram.counts) {
-                cumulative += count
-                out += "hanserve_http_request_duration_seconds_bucket{\(labels(key, ",le=\"\(format(bound))\""))} \(cumulative)\n"
+        guard start else { return }
+        Task {
+            repeat {
+                if let figures = await figures() { record(figures) }
+            } while refresh.withLockedValue { state -> Bool in
+                let again = state.again
+                state.again = false
+                state.running = again
+                return again
             }
-            out += "hanserve_http_request_duration_seconds_bucket{\(labels(key, ",le=\"+Inf\""))} \(histogram.count)\n"
-            out += "hanserve_http_request_duration_seconds_sum{\(labels(key))} \(format(histogram.sum))\n"
-            out += "hanserve_http_request_duration_seconds_count{\(labels(key))} \(histogram.count)\n"
         }
-        func single(_ name: String, _ type: String, _ help: String, _ value: Int) {
-            header(name, type, help)
-            out += "\(name) \(value)\n"
-        }
-        single("hanserve_index_size_bytes", "gauge", "Size of the index folder on disk.", index.sizeBytes)
-        single("hanserve_index_documents", "gauge", "Documents (reports or articles) in the index.", index.documents)
-        single("hanserve_index_segments", "gauge", "Segments in the index.", index.segments)
-        single("hanserve_index_commits_total", "counter", "Commits made by this server.", index.commits)
-        single("hanserve_reports_indexed_total", "counter", "Reports added or replaced through POST /documents.",
-               state.reportsWritten)
-        single("hanserve_documents_deleted_total", "counter", "Documents deleted through DELETE /documents.",
-               state.documentsDeleted)
-        single("hanserve_read_handles", "gauge", "Read handles in the search pool.", index.readers)
-        return out
     }
 
-    private func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
-
-    private func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    /// The exposition text (Prometheus text format 0.0.4).
+    func exposition() -> [UInt8] {
+        registry.emitToBuffer()
     }
 }
 
@@ -127,9 +100,10 @@ struct ObservabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
+        let duration = ContinuousClock.now - started
         let elapsed = milliseconds(since: started)
         let route = context.endpointPath ?? "NotFound"
-        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: elapsed / 1_000)
+        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: duration)
         context.logger.info("request", metadata: [
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),

@@ -53,7 +53,7 @@ struct ServiceRouteTests {
             #expect(text.contains("# TYPE hanserve_http_request_duration_seconds histogram"))
             #expect(text.contains("hanserve_index_documents 4"))
             let size = text.split(separator: "\n").first { $0.hasPrefix("hanserve_index_size_bytes ") }
-            #expect(Int(size?.split(separator: " ").last ?? "") ?? 0 > 0)
+            #expect(Double(size?.split(separator: " ").last ?? "") ?? 0 > 0, "\(size ?? "no size")")
         }
     }
 
