@@ -116,13 +116,13 @@ struct ExactSearchTests {
         return fixture
     }
 
-    @Test("random CJK substrings of 1–8 characters find exactly the segments that contain them")
+    @Test("random CJK substrings of 1–8 characters (600 in the full run, 150 otherwise) find exactly the segments that contain them")
     func randomSubstrings() throws {
         let fixture = try Self.fixture()
         var generator = SeededGenerator(state: 20_261_128)
         var checked = 0
         var lengths = [Int: Int]()
-        while checked < 600 {
+        while checked < (TestSupport.isFullRun ? 600 : 150) {
             let entry = fixture.brute.entries.randomElement(using: &generator)!
             let scalars = Array(entry.joined.unicodeScalars)
             guard !scalars.isEmpty else { continue }

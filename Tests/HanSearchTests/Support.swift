@@ -15,6 +15,10 @@ enum TestSupport {
         return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/dev.jsonl").path
     }
 
+    /// Whether to run the long forms of the property tests (`HANSEARCH_FULL_TESTS=1`, as
+    /// scripts/reliability.sh does); the suite's own forms are smaller, so that it stays fast.
+    static let isFullRun = ProcessInfo.processInfo.environment["HANSEARCH_FULL_TESTS"] == "1"
+
     /// A new empty folder under the temporary directory.
     static func temporaryFolder(_ name: String = "index") -> String {
         let url = FileManager.default.temporaryDirectory
