@@ -6,7 +6,7 @@
 Usage:
   python3 peers.py CORPUS.jsonl QUERIES.txt [--peers LIST] [--json OUT.json]
                    [--workdir DIR] [--keep] [--repeat N] [--topk K] [--limit-docs N]
-                   [--xapian-python PATH] [--tantivy-python PATH] [--timeout S]
+                   [--xapian-python PATH] [--tantivy-python PATH] [--lucene-classpath CP] [--timeout S]
 
   CORPUS.jsonl  one JSON object per line: {"id": str, "title": str, "body": str}
   QUERIES.txt   one query per line (blank lines and lines starting with '#' are skipped)
@@ -23,6 +23,10 @@ Usage:
                   tantivy_ngram   tantivy Tokenizer.ngram(1,2): ngram tokens carry no usable positions,
                                   so the query is an AND of its bigrams (approximate)
                   tantivy_char    tantivy Tokenizer.regex(r"\\S") (one token per char, positions) + phrase query
+                  lucene_cjk      Lucene 8 CJKAnalyzer (= Elasticsearch `cjk`: bigrams, English stop words),
+                                  query = Elasticsearch match_phrase on title OR body (bench/lucene/LucenePeer.java)
+                  lucene_char     Lucene 8, one token per CJK char and per letter/digit word (HanSearch's
+                                  normalization and character classes), same match_phrase query
   --json        write full results (per peer, per query) here (default: peers-results.json)
   --workdir     where indexes are built (default: a fresh temp dir, removed unless --keep)
   --repeat      each query is run N times (default 3); per-query latency = median of the N runs
@@ -33,6 +37,9 @@ import what the peer needs. xapian_* need Debian's python3-xapian, i.e. /usr/bin
 (auto-detected); tantivy_* need `pip install tantivy` (auto-detected among sys.executable,
 `python3` on PATH and /usr/bin/python3); scan/grep/fts5 use sys.executable. A peer whose module
 is missing is reported as "skipped". Override with --xapian-python / --tantivy-python.
+lucene_* run in a JVM instead (bench/lucene/LucenePeer.java, compiled by bench/lucene/build.sh, which
+installs Debian's liblucene8-java, libgoogle-gson-java and a JDK if needed; --lucene-classpath skips that),
+and write the same child result, scored against `scan` like every other peer.
 
 Semantics: a query matches a document iff the normalised query is a substring of the normalised
 title or of the normalised body. Normalisation = Unicode NFKC + str.lower(), applied identically to
@@ -54,7 +61,9 @@ import tempfile
 import time
 import unicodedata
 
-ALL_PEERS = ["scan", "grep", "xapian_tg", "xapian_tg_and", "xapian_bigram", "fts5", "tantivy_ngram", "tantivy_char"]
+ALL_PEERS = ["scan", "grep", "xapian_tg", "xapian_tg_and", "xapian_bigram", "fts5", "tantivy_ngram", "tantivy_char",
+             "lucene_cjk", "lucene_char"]
+LUCENE_PEERS = {"lucene_cjk": "cjk", "lucene_char": "char"}  # peer -> LucenePeer --analyzer
 NEEDS = {"xapian_tg": "xapian", "xapian_tg_and": "xapian", "xapian_bigram": "xapian",
          "tantivy_ngram": "tantivy", "tantivy_char": "tantivy"}
 
@@ -535,6 +544,7 @@ def main():
     ap.add_argument("--limit-docs", type=int)
     ap.add_argument("--xapian-python")
     ap.add_argument("--tantivy-python")
+    ap.add_argument("--lucene-classpath", help="class path of a compiled LucenePeer (default: bench/lucene/build.sh)")
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--child-out", help=argparse.SUPPRESS)
@@ -543,7 +553,7 @@ def main():
         return run_child(a)
 
     peers = [p.strip() for p in a.peers.split(",") if p.strip()]
-    bad = [p for p in peers if p not in PEER_CLASSES]
+    bad = [p for p in peers if p not in PEER_CLASSES and p not in LUCENE_PEERS]
     if bad:
         ap.error(f"unknown peers {bad}; known: {ALL_PEERS}")
     if "scan" in peers:  # ground truth first
@@ -556,6 +566,12 @@ def main():
     os.makedirs(workdir, exist_ok=True)
     pys = {"xapian": find_python("xapian", a.xapian_python), "tantivy": find_python("tantivy", a.tantivy_python)}
     me = os.path.abspath(__file__)
+    lucene_cp, lucene_why = a.lucene_classpath, None
+    if any(p in LUCENE_PEERS for p in peers) and not lucene_cp:
+        build = os.path.join(os.path.dirname(me), "lucene", "build.sh")
+        r = subprocess.run(["bash", build], stdout=subprocess.PIPE, text=True)
+        lucene_cp = r.stdout.strip() if r.returncode == 0 else None
+        lucene_why = None if lucene_cp else f"{build} failed (rc={r.returncode}; its message is above)"
     report, truth = [], None
     try:
         for p in peers:
@@ -566,8 +582,17 @@ def main():
                 report.append({"peer": p, "skipped": f"module {mod} not importable"})
                 continue
             out = os.path.join(workdir, p + ".result.json")
-            cmd = [py, me, a.corpus, a.queries, "--child", p, "--child-out", out, "--workdir", workdir,
-                   "--repeat", str(a.repeat), "--topk", str(a.topk)]
+            if p in LUCENE_PEERS:
+                if not lucene_cp:
+                    print(f"[{p}] skipped: {lucene_why}", file=sys.stderr)
+                    report.append({"peer": p, "skipped": lucene_why})
+                    continue
+                py = "java"
+                cmd = ["java", "-cp", lucene_cp, "LucenePeer", a.corpus, a.queries, "--analyzer", LUCENE_PEERS[p],
+                       "--child-out", out, "--workdir", workdir, "--repeat", str(a.repeat), "--topk", str(a.topk)]
+            else:
+                cmd = [py, me, a.corpus, a.queries, "--child", p, "--child-out", out, "--workdir", workdir,
+                       "--repeat", str(a.repeat), "--topk", str(a.topk)]
             if a.limit_docs:
                 cmd += ["--limit-docs", str(a.limit_docs)]
             print(f"[{p}] running with {py} ...", file=sys.stderr, flush=True)
