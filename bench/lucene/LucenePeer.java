@@ -2,7 +2,10 @@
 // way an Elasticsearch `match_phrase` query on `title` and `body` would.
 //
 //   java -cp CLASSPATH LucenePeer CORPUS.jsonl QUERIES.txt --analyzer cjk|char --child-out OUT.json
-//        [--workdir DIR] [--repeat N] [--topk K] [--limit-docs N]
+//        [--workdir DIR] [--repeat N] [--topk K] [--limit-docs N] [--store]
+//
+// --store keeps title and body as stored fields too (Lucene's default LZ4 stored-fields compression), as
+// Elasticsearch keeps _source: an index that, like HanSearch's, can give back the text it matched.
 //
 // Analyzers:
 //   cjk   Lucene's CJKAnalyzer with its defaults (= Elasticsearch's `cjk` analyzer): StandardTokenizer,
@@ -198,6 +201,7 @@ public final class LucenePeer {
     public static void main(String[] args) throws Exception {
         String corpus = null, queriesPath = null, analyzerName = "cjk", out = null, workdir = ".";
         int repeat = 3, topk = 10, limit = 0;
+        boolean store = false;
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -207,12 +211,13 @@ public final class LucenePeer {
                 case "--repeat": repeat = Integer.parseInt(args[++i]); break;
                 case "--topk": topk = Integer.parseInt(args[++i]); break;
                 case "--limit-docs": limit = Integer.parseInt(args[++i]); break;
+                case "--store": store = true; break;
                 default: positional.add(args[i]);
             }
         }
         if (positional.size() != 2 || out == null) {
             System.err.println("usage: LucenePeer CORPUS.jsonl QUERIES.txt --analyzer cjk|char --child-out OUT.json "
-                               + "[--workdir DIR] [--repeat N] [--topk K] [--limit-docs N]");
+                               + "[--workdir DIR] [--repeat N] [--topk K] [--limit-docs N] [--store]");
             System.exit(64);
         }
         corpus = positional.get(0);
@@ -268,15 +273,16 @@ public final class LucenePeer {
         }
 
         // ---- index: from the first document to a durable commit and a closed writer (merges finished)
-        Path indexPath = Paths.get(workdir, "lucene_" + analyzerName);
+        Path indexPath = Paths.get(workdir, "lucene_" + analyzerName + (store ? "_stored" : ""));
+        Field.Store stored = store ? Field.Store.YES : Field.Store.NO;
         deleteTree(indexPath);
         long t0 = System.nanoTime();
         try (Directory dir = FSDirectory.open(indexPath);
              IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig(analyzer))) {
             for (int i = 0; i < ids.size(); i++) {
                 Document doc = new Document();
-                doc.add(new TextField("title", titles.get(i), Field.Store.NO));
-                doc.add(new TextField("body", bodies.get(i), Field.Store.NO));
+                doc.add(new TextField("title", titles.get(i), stored));
+                doc.add(new TextField("body", bodies.get(i), stored));
                 doc.add(new NumericDocValuesField("n", i));
                 writer.addDocument(doc);
             }
@@ -339,10 +345,11 @@ public final class LucenePeer {
         info.put("lucene", Version.LATEST.toString());
         info.put("analyzer", analyzerNote);
         info.put("query_example", example);
-        info.put("note", "match_phrase semantics (QueryBuilder.createPhraseQuery on title OR body); fields not "
-                 + "stored; IndexWriterConfig defaults; index time excludes JVM start-up");
+        info.put("note", "match_phrase semantics (QueryBuilder.createPhraseQuery on title OR body); "
+                 + (store ? "title and body stored" : "fields not stored")
+                 + "; IndexWriterConfig defaults; index time excludes JVM start-up");
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("peer", "lucene_" + analyzerName);
+        report.put("peer", "lucene_" + analyzerName + (store ? "_stored" : ""));
         report.put("python", "java " + System.getProperty("java.version"));  // the column peers.py prints
         report.put("docs", ids.size());
         report.put("input_bytes", inputBytes);
