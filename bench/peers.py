@@ -27,6 +27,8 @@ Usage:
                                   query = Elasticsearch match_phrase on title OR body (bench/lucene/LucenePeer.java)
                   lucene_char     Lucene 8, one token per CJK char and per letter/digit word (HanSearch's
                                   normalization and character classes), same match_phrase query
+                  lucene_cjk_stored, lucene_char_stored (not run by default): the same with title and body
+                                  also stored, as Elasticsearch keeps _source
   --json        write full results (per peer, per query) here (default: peers-results.json)
   --workdir     where indexes are built (default: a fresh temp dir, removed unless --keep)
   --repeat      each query is run N times (default 3); per-query latency = median of the N runs
@@ -63,7 +65,11 @@ import unicodedata
 
 ALL_PEERS = ["scan", "grep", "xapian_tg", "xapian_tg_and", "xapian_bigram", "fts5", "tantivy_ngram", "tantivy_char",
              "lucene_cjk", "lucene_char"]
-LUCENE_PEERS = {"lucene_cjk": "cjk", "lucene_char": "char"}  # peer -> LucenePeer --analyzer
+# peer -> LucenePeer arguments; the *_stored variants (not in the default list) also store title and body,
+# as Elasticsearch keeps _source
+LUCENE_PEERS = {"lucene_cjk": ["--analyzer", "cjk"], "lucene_char": ["--analyzer", "char"],
+                "lucene_cjk_stored": ["--analyzer", "cjk", "--store"],
+                "lucene_char_stored": ["--analyzer", "char", "--store"]}
 NEEDS = {"xapian_tg": "xapian", "xapian_tg_and": "xapian", "xapian_bigram": "xapian",
          "tantivy_ngram": "tantivy", "tantivy_char": "tantivy"}
 
@@ -588,7 +594,7 @@ def main():
                     report.append({"peer": p, "skipped": lucene_why})
                     continue
                 py = "java"
-                cmd = ["java", "-cp", lucene_cp, "LucenePeer", a.corpus, a.queries, "--analyzer", LUCENE_PEERS[p],
+                cmd = ["java", "-cp", lucene_cp, "LucenePeer", a.corpus, a.queries, *LUCENE_PEERS[p],
                        "--child-out", out, "--workdir", workdir, "--repeat", str(a.repeat), "--topk", str(a.topk)]
             else:
                 cmd = [py, me, a.corpus, a.queries, "--child", p, "--child-out", out, "--workdir", workdir,

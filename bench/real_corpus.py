@@ -79,11 +79,12 @@ def fetch(packages, debs):
     # as root, apt would drop to its _apt user, who cannot write here: download as the caller instead
     download = ["apt-get", "download", "-q", *(["-o", "APT::Sandbox::User=root"] if os.geteuid() == 0 else []),
                 *missing]
-    r = subprocess.run(download, cwd=debs)
+    # apt's progress goes to stderr: stdout carries only the corpus path, for bench/run
+    r = subprocess.run(download, cwd=debs, stdout=sys.stderr)
     if r.returncode != 0:
         sudo = [] if os.geteuid() == 0 else ["sudo"]
-        subprocess.run([*sudo, "apt-get", "update", "-qq"])
-        r = subprocess.run(download, cwd=debs)
+        subprocess.run([*sudo, "apt-get", "update", "-qq"], stdout=sys.stderr)
+        r = subprocess.run(download, cwd=debs, stdout=sys.stderr)
         if r.returncode != 0:
             fail(f"apt-get download {' '.join(missing)} failed (needs Debian's package lists and network "
                  "access to its mirror)")

@@ -28,8 +28,10 @@ NAMES = {
     "tantivy_char": "tantivy one token per char + phrase",
     "lucene_cjk": "Lucene CJKAnalyzer (Elasticsearch cjk) + match_phrase",
     "lucene_char": "Lucene one token per char + match_phrase",
+    "lucene_cjk_stored": "Lucene CJKAnalyzer + match_phrase, text stored",
+    "lucene_char_stored": "Lucene one token per char + match_phrase, text stored",
 }
-LUCENE = ("lucene_cjk", "lucene_char")
+LUCENE = ("lucene_cjk", "lucene_char", "lucene_cjk_stored", "lucene_char_stored")
 
 
 def norm(s):
