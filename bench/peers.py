@@ -6,7 +6,8 @@
 Usage:
   python3 peers.py CORPUS.jsonl QUERIES.txt [--peers LIST] [--json OUT.json]
                    [--workdir DIR] [--keep] [--repeat N] [--topk K] [--limit-docs N]
-                   [--xapian-python PATH] [--tantivy-python PATH] [--lucene-classpath CP] [--timeout S]
+                   [--xapian-python PATH] [--tantivy-python PATH] [--lucene-classpath CP] [--lucene-warmup]
+                   [--timeout S]
 
   CORPUS.jsonl  one JSON object per line: {"id": str, "title": str, "body": str}
   QUERIES.txt   one query per line (blank lines and lines starting with '#' are skipped)
@@ -551,6 +552,8 @@ def main():
     ap.add_argument("--xapian-python")
     ap.add_argument("--tantivy-python")
     ap.add_argument("--lucene-classpath", help="class path of a compiled LucenePeer (default: bench/lucene/build.sh)")
+    ap.add_argument("--lucene-warmup", action="store_true",
+                    help="lucene_*: time the build after an untimed one, so the JVM is warm (a running Elasticsearch)")
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--child-out", help=argparse.SUPPRESS)
@@ -596,10 +599,14 @@ def main():
                 py = "java"
                 cmd = ["java", "-cp", lucene_cp, "LucenePeer", a.corpus, a.queries, *LUCENE_PEERS[p],
                        "--child-out", out, "--workdir", workdir, "--repeat", str(a.repeat), "--topk", str(a.topk)]
+                if a.lucene_warmup:
+                    cmd.append("--warmup")
+                if a.limit_docs:
+                    cmd += ["--limit-docs", str(a.limit_docs)]
             else:
                 cmd = [py, me, a.corpus, a.queries, "--child", p, "--child-out", out, "--workdir", workdir,
                        "--repeat", str(a.repeat), "--topk", str(a.topk)]
-            if a.limit_docs:
+            if a.limit_docs and p not in LUCENE_PEERS:
                 cmd += ["--limit-docs", str(a.limit_docs)]
             print(f"[{p}] running with {py} ...", file=sys.stderr, flush=True)
             t0 = time.time()

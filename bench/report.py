@@ -342,7 +342,8 @@ def main():
              "it). Latencies are the median of 3 runs per query, then p50/p99 over the queries. *false pos/neg* count",
              "documents that differ from the scan peer's ground truth, summed over all queries. The Lucene peers",
              "(bench/lucene/LucenePeer.java) time the same span inside the JVM: from the first addDocument to the",
-             "commit and the closed writer, JVM start-up excluded; their index holds no stored fields.", ""]
+             "commit and the closed writer, JVM start-up excluded, after an untimed warm-up build when the note",
+             "says so (bench/run asks for it); their index holds no stored fields unless marked \"text stored\".", ""]
     out = "\n".join(text)
     print(out)
     with open(a.out, "w", encoding="utf-8") as f:
