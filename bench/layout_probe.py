@@ -24,8 +24,8 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
-import peers  # noqa: E402  (../shared/bench/peers.py: corpus loading, normalization, percentiles)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402  (bench/peers.py: corpus loading, normalization, percentiles)
 import xapian  # noqa: E402
 
 

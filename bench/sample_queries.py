@@ -3,7 +3,7 @@
 
 Usage: sample_queries.py CORPUS.jsonl OUT.txt [--queries 200] [--seed 42]
 
-Like ../shared/bench/gen_corpus.py: substrings of CJK runs of the documents' bodies with the same
+Like bench/gen_corpus.py: substrings of CJK runs of the documents' bodies with the same
 length mix (1–10 characters), plus a few strings of random characters expected to match nothing.
 Reproducible from the seed.
 """

@@ -8,7 +8,7 @@
 #
 #   scripts/crash-test-index.sh [KILLS]        (default 20)
 #
-# Environment: HANSEARCH_CORPUS (default ../shared/corpus/dev.jsonl beside the clone), BATCH_SIZE
+# Environment: HANSEARCH_CORPUS (default Tests/Data/dev.jsonl, in the repository), BATCH_SIZE
 # (default 10 reports per commit), XAPIAN_FLUSH_THRESHOLD (default 50: Xapian flushes on its own every
 # 50 changed segments, so batches are larger than the flush threshold, as with big batches on a big corpus),
 # HANINDEX (the binary; default: the debug build), SEED (for the random kill moments), MODE: `update`
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 kills=${1:-20}
-corpus=${HANSEARCH_CORPUS:-../shared/corpus/dev.jsonl}
+corpus=${HANSEARCH_CORPUS:-Tests/Data/dev.jsonl}
 batch=${BATCH_SIZE:-10}
 export XAPIAN_FLUSH_THRESHOLD=${XAPIAN_FLUSH_THRESHOLD:-50}
 seed=${SEED:-$RANDOM}

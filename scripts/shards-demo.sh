@@ -3,15 +3,14 @@
 # folders shards/1 and shards/2, indexes the dev corpus into them (FNV-1a of each id picks the shard),
 # shows the per-shard stats and starts hanserve on both shards. Ctrl-C stops the server and the shards.
 # The shard servers log to shards/1.log and shards/2.log.
-# Settings (environment): HANSEARCH_SHARED (default ../shared beside the clone), SHARD_PORTS
+# Settings (environment): HANSEARCH_DEV_CORPUS (default Tests/Data/dev.jsonl), SHARD_PORTS
 # (default "7001 7002"), PORT (hanserve, default 8080), SHARD_TIMEOUT (ms, default 2000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-shared="${HANSEARCH_SHARED:-../shared}"
-corpus="$shared/corpus/dev.jsonl"
-[ -f "$corpus" ] || { echo "shards-demo: $corpus not found (set HANSEARCH_SHARED)" >&2; exit 1; }
+corpus="${HANSEARCH_DEV_CORPUS:-Tests/Data/dev.jsonl}"
+[ -f "$corpus" ] || { echo "shards-demo: $corpus not found (set HANSEARCH_DEV_CORPUS)" >&2; exit 1; }
 read -r -a ports <<<"${SHARD_PORTS:-7001 7002}"
 [ "${#ports[@]}" -eq 2 ] || { echo "shards-demo: SHARD_PORTS must name two ports" >&2; exit 1; }
 

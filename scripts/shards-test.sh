@@ -7,14 +7,13 @@
 #   4. a hung shard (SIGSTOP) and a stopped shard (SIGTERM) give the documented errors within the
 #      timeout: hanindex exits non-zero naming the shard, hanserve answers 503 shard_unavailable naming
 #      it, or with partial=true the live shard's results flagged "partial"; a restarted shard is used again.
-# The corpus is $HANSEARCH_SHARED/corpus/dev.jsonl (default: ../shared beside the clone).
+# The corpus is the repository's Tests/Data/dev.jsonl (or $HANSEARCH_DEV_CORPUS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-shared="${HANSEARCH_SHARED:-../shared}"
-corpus="$shared/corpus/dev.jsonl"
-[ -f "$corpus" ] || { echo "shards-test: $corpus not found (set HANSEARCH_SHARED)" >&2; exit 1; }
+corpus="${HANSEARCH_DEV_CORPUS:-Tests/Data/dev.jsonl}"
+[ -f "$corpus" ] || { echo "shards-test: $corpus not found (set HANSEARCH_DEV_CORPUS)" >&2; exit 1; }
 command -v xapian-tcpsrv >/dev/null || { echo "shards-test: xapian-tcpsrv missing (apt-get install xapian-tools)" >&2; exit 1; }
 
 swift build --product hanindex

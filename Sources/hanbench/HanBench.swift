@@ -11,7 +11,7 @@ struct HanBench: ParsableCommand {
         commandName: "hanbench",
         abstract: "Time queries against an index (used by bench/run).",
         discussion: """
-            Each query is run --repeat times and its latency is the median, as ../shared/bench/peers.py does. \
+            Each query is run --repeat times and its latency is the median, as bench/peers.py does. \
             "All matches" is every document whose text or title contains the query (`"q" OR title:"q"`, \
             collapsed to document ids), which is how peers.py judges matches; "top" is the ranked search \
             of the query as a user types it, with --limit hits, their snippets and the exact total.

@@ -8,11 +8,11 @@ enum TestSupport {
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The development corpus, from `../shared/corpus/dev.jsonl` beside the repository
-    /// (or `HANSEARCH_DEV_CORPUS`).
+    /// The development corpus, `Tests/Data/dev.jsonl` in the repository (found from this file's
+    /// `#filePath`, so a clone needs nothing beside it), or `HANSEARCH_DEV_CORPUS`.
     static var devCorpusPath: String {
         if let path = ProcessInfo.processInfo.environment["HANSEARCH_DEV_CORPUS"] { return path }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/dev.jsonl").path
+        return repositoryRoot.appendingPathComponent("Tests/Data/dev.jsonl").path
     }
 
     /// Whether to run the long forms of the property tests (`HANSEARCH_FULL_TESTS=1`, as
