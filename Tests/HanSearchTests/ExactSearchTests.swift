@@ -67,8 +67,13 @@ struct BruteForce {
         return words
     }
 
+    /// The entries whose text holds `substring`, compared as UTF-8 bytes by `strstr` (exact for whole
+    /// scalars, since UTF-8 is self-synchronizing, and the texts hold no NUL; much faster than
+    /// `String.contains` over 18,000 segments).
     func containing(_ substring: String) -> Set<String> {
-        Set(entries.filter { $0.joined.contains(substring) }.map(\.id))
+        substring.withCString { needle in
+            Set(entries.filter { entry in entry.joined.withCString { strstr($0, needle) != nil } }.map(\.id))
+        }
     }
 
     func withWord(_ word: String) -> Set<String> {

@@ -214,7 +214,7 @@ struct FoldingExactSearchTests {
         })
         var generator = SeededGenerator(state: 8_812)
         var checked = 0, traditionalQueries = 0, crossScript = 0
-        while checked < 300 {
+        while checked < (TestSupport.isFullRun ? 300 : 100) {
             let entry = literal.entries.randomElement(using: &generator)!
             let scalars = Array(entry.joined.unicodeScalars)
             let length = Int.random(in: 1...6, using: &generator)
@@ -231,8 +231,9 @@ struct FoldingExactSearchTests {
             if found.count > literal.containing(query).count { crossScript += 1 }
             checked += 1
         }
-        #expect(traditionalQueries > 30)
-        #expect(crossScript > 30)
+        // About a third of the queries are traditional, and about a fifth cross scripts: the check is not vacuous.
+        #expect(traditionalQueries > checked / 10)
+        #expect(crossScript > checked / 10)
     }
 }
 

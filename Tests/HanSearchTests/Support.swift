@@ -63,7 +63,7 @@ enum TestSupport {
 
     /// Every segment id matching `query`, paging through all results.
     static func allMatches(_ query: String, in index: SearchIndex) throws -> Set<String> {
-        let results = try index.search(query, options: SearchOptions(limit: 100_000, snippetLength: 10))
+        let results = try index.search(query, options: SearchOptions(limit: 100_000, snippetLength: 0))
         precondition(results.total == results.hits.count, "total must equal the number of hits when all are fetched")
         return Set(results.hits.map(\.id))
     }

@@ -23,7 +23,7 @@ public struct SearchOptions: Sendable, Equatable {
     public var to: String?
     /// The order of hits.
     public var sort: ResultOrder
-    /// Snippet length in characters.
+    /// Snippet length in characters; 0 for no snippet (hits then carry an empty one).
     public var snippetLength: Int
     /// The facets to count over all matches (see ``SearchResults/facets``).
     public var facets: [Facet] = []
@@ -186,11 +186,14 @@ public final class SearchIndex {
             let decoder = JSONDecoder()
             let hits = try matches.map { match -> SearchHit in
                 let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
-                let snippet = Highlighter.snippet(of: segment.text, patterns: highlightPatterns,
-                                                  length: options.snippetLength, folding: folding)
+                // Highlighting tokenizes the segment: skipped when no snippet is wanted.
+                let snippet = options.snippetLength > 0
+                    ? Highlighter.snippet(of: segment.text, patterns: highlightPatterns, length: options.snippetLength,
+                                          folding: folding).html
+                    : ""
                 return SearchHit(id: segment.id, doc: segment.doc, title: segment.title, section: segment.section,
                                  kind: segment.kind, date: segment.date, source: segment.source,
-                                 score: match.weight, snippet: snippet.html, text: segment.text)
+                                 score: match.weight, snippet: snippet, text: segment.text)
             }
             return SearchResults(query: text, total: total, hits: hits, facets: facets)
         }
