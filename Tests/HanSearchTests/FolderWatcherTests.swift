@@ -201,7 +201,9 @@ struct FolderWatcherTests {
         let indexer = try BulkIndexer(path: fixture.index, options: BulkIndexer.Options(workers: 2))
         var ids: [String] = []
         reader.read(file) { item in
-            if case .report(let report, _) = item { ids.append(report.id); try? indexer.add(report) }
+            guard case .report(let report, _) = item else { return true }
+            ids.append(report.id)
+            do { _ = try indexer.add(report) } catch { Issue.record(error) }
             return true
         }
         indexer.record(FileState(folder: observed.folder, hash: observed.hash, stamp: observed.stamp, ids: ids),
