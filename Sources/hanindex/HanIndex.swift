@@ -28,6 +28,11 @@ struct IndexLocation: ParsableArguments {
     var shardTimeout: UInt32 = 10_000
 }
 
+/// `1 segment`, `2 segments`: the count and the noun, plural unless the count is 1.
+func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
 /// Exits with a message on stderr.
 func fail(_ message: String, code: Int32 = 1) -> ExitCode {
     FileHandle.standardError.write(Data("hanindex: \(message)\n".utf8))

@@ -238,8 +238,8 @@ struct Progress {
         let elapsed = Date().timeIntervalSince(start)
         let rate = Double(bytesDone) / max(elapsed, 0.001)
         let remaining = rate > 0 ? Double(max(totalBytes - bytesDone, 0)) / rate : 0
-        let line = String(format: "\r%d documents, %@ of %@, %.2f MB/s, ETA %d:%02d ",
-                          documents, megabytes(bytesDone), megabytes(totalBytes), rate / 1_000_000,
+        let line = String(format: "\r%@, %@ of %@, %.2f MB/s, ETA %d:%02d ",
+                          counted(documents, "document"), megabytes(bytesDone), megabytes(totalBytes), rate / 1_000_000,
                           Int(remaining) / 60, Int(remaining) % 60)
         FileHandle.standardError.write(Data(line.utf8))
     }
@@ -255,8 +255,9 @@ struct Progress {
 
     func summary(files: Int, problems: Int, index: String) -> String {
         let elapsed = Date().timeIntervalSince(start)
-        return String(format: "indexed %d documents (%d segments) from %d files, %@ in %.1f s (%.2f MB/s)%@ into %@",
-                      documents, segments, files, megabytes(bytesDone), elapsed,
+        return String(format: "indexed %@ (%@) from %@, %@ in %.1f s (%.2f MB/s)%@ into %@",
+                      counted(documents, "document"), counted(segments, "segment"), counted(files, "file"),
+                      megabytes(bytesDone), elapsed,
                       Double(bytesDone) / max(elapsed, 0.001) / 1_000_000,
                       problems > 0 ? "; \(problems) skipped (see above)" : "", index)
     }

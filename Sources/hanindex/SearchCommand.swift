@@ -100,7 +100,7 @@ struct SearchCommand: ParsableCommand {
         }
         let shown = results.hits.isEmpty ? "none shown" :
             "showing \(offset + 1)–\(offset + results.hits.count)"
-        print("\(results.total) matching segments for \(results.query) (\(shown))")
+        print("\(counted(results.total, "matching segment")) for \(results.query) (\(shown))")
         for (number, hit) in results.hits.enumerated() {
             let place = [hit.title, hit.section, hit.kind.flatMap { $0 == .body ? nil : $0.rawValue }]
                 .compactMap { $0 }.joined(separator: " › ")

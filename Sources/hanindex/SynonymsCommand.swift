@@ -50,7 +50,7 @@ struct SynonymsCommand: ParsableCommand {
         if file.stamp() == nil {
             print("no synonym file at \(file.path): searches use no synonyms")
         } else {
-            print("\(file.path): \(table.groups.count) group\(table.groups.count == 1 ? "" : "s")")
+            print("\(file.path): \(counted(table.groups.count, "group"))")
             for group in table.groups { print("  " + group.joined(separator: " ")) }
         }
         guard !query.isEmpty else { return }

@@ -48,7 +48,7 @@ struct WatchCommand: ParsableCommand {
             throw fail("\(error)")
         }
         defer { try? writer.close() }
-        if !once { note("hanindex: watching \(folder) into \(location.index) every \(interval) s (\(watcher.states.count) files known)") }
+        if !once { note("hanindex: watching \(folder) into \(location.index) every \(interval) s (\(counted(watcher.states.count, "file")) known)") }
         repeat {
             do {
                 let events = try watcher.scan(into: writer)
