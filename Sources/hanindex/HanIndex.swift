@@ -24,13 +24,20 @@ struct IndexLocation: ParsableArguments {
         valueName: "DIR"))
     var index = "index"
 
-    @Option(name: .long, help: ArgumentHelp("Timeout for remote shards, in milliseconds.", valueName: "MS"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Timeout for remote shards, in milliseconds.", valueName: "MS"))
     var shardTimeout: UInt32 = 10_000
 }
 
 /// `1 segment`, `2 segments`: the count and the noun, plural unless the count is 1.
 func counted(_ count: Int, _ noun: String) -> String {
     "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
+/// Refuses a negative count, or one above `maximum`, naming the option and the value.
+func requireCount(_ value: Int, _ option: String, atMost maximum: Int = .max) throws {
+    if value < 0 { throw ValidationError("invalid value \(value) for \(option): it must not be negative") }
+    if value > maximum { throw ValidationError("invalid value \(value) for \(option): it must be at most \(maximum)") }
 }
 
 /// Exits with a message on stderr.

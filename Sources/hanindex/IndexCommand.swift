@@ -22,14 +22,15 @@ struct IndexCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or folders to index.", valueName: "PATH"))
     var paths: [String] = ["corpus"]
 
-    @Option(help: "Reports per commit when updating an existing index.")
+    // Unconditional: a value such as -1 is taken (and refused by validate()), not read as an option.
+    @Option(parsing: .unconditional, help: "Reports per commit when updating an existing index.")
     var batchSize = 2_000
 
     @Option(help: ArgumentHelp("Memory a bulk build may use: bytes, or a number with K, M or G (binary units).",
                                valueName: "SIZE"))
     var memoryBudget = "1G"
 
-    @Option(help: "Threads for a bulk build (default: one per core).")
+    @Option(parsing: .unconditional, help: "Threads for a bulk build (default: one per core).")
     var threads: Int?
 
     @Flag(help: "Add to a new index one report at a time, as updates do, instead of building it in bulk.")
@@ -41,11 +42,11 @@ struct IndexCommand: ParsableCommand {
     var fold: Folding?
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
         guard let budget = IndexCommand.bytes(memoryBudget), budget >= 64 << 20 else {
             throw ValidationError("--memory-budget must be a size of at least 64M, such as 512M or 2G")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
     }
 
     /// `text` as a number of bytes: digits with an optional K, M or G suffix (powers of 1024).

@@ -20,10 +20,11 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var synonymOption: SynonymOption
 
-    @Option(help: "How many hits to show.")
+    // Unconditional: a value such as -1 is taken (and refused by validate()), not read as an option.
+    @Option(parsing: .unconditional, help: "How many hits to show (0: only count them).")
     var limit = 10
 
-    @Option(help: "How many hits to skip.")
+    @Option(parsing: .unconditional, help: "How many hits to skip.")
     var offset = 0
 
     @Option(help: "Only segments of this document id.")
@@ -54,8 +55,8 @@ struct SearchCommand: ParsableCommand {
     var query: [String] = []
 
     func validate() throws {
-        guard limit >= 0, limit <= 1_000_000 else { throw ValidationError("--limit must be between 0 and 1000000") }
-        guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+        try requireCount(limit, "--limit", atMost: 1_000_000)
+        try requireCount(offset, "--offset")
         for (name, date) in [("--from", from), ("--to", to)] {
             if let date, !Report.isValidDate(date) { throw ValidationError("\(name) must be a date written YYYY-MM-DD") }
         }

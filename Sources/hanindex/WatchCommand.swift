@@ -21,7 +21,7 @@ struct WatchCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The folder to watch.", valueName: "FOLDER"))
     var folder = "corpus"
 
-    @Option(help: "Seconds between scans.")
+    @Option(parsing: .unconditional, help: "Seconds between scans.")
     var interval: Double = 1
 
     @Flag(help: "Scan once, apply the changes, and exit.")

@@ -24,4 +24,19 @@ struct CommandLineTests {
         let found = try CLI.run(["search", "--index", index, "只有一段"])
         #expect(found.stdout.hasPrefix("1 matching segment for 只有一段 (showing 1–1)\n"), "\(found.stdout)")
     }
+
+    @Test("a negative count is refused as invalid, naming the option and the value; --limit 0 only counts")
+    func negativeCounts() throws {
+        let index = try TestSupport.index(Self.reports)
+        for arguments in [["search", "龙井", "--limit", "-1"], ["search", "--offset", "-2", "龙井"]] {
+            let outcome = try CLI.run(arguments + ["--index", index])
+            let option = arguments.first { $0.hasPrefix("--") }!
+            let value = arguments[arguments.firstIndex(of: option)! + 1]
+            #expect(outcome.status == 64, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("invalid value \(value) for \(option): it must not be negative"),
+                    "\(arguments): \(outcome.stderr)")
+        }
+        let counted = try CLI.run(["search", "--index", index, "--limit", "0", "龙井"])
+        #expect(counted.status == 0 && counted.stdout == "2 matching segments for 龙井 (none shown)\n", "\(counted.stdout)")
+    }
 }
