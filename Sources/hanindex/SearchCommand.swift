@@ -9,10 +9,12 @@ struct SearchCommand: ParsableCommand {
         discussion: """
             Query language: parts separated by spaces must all match; a Chinese part matches exactly \
             that substring; "quoted text" is one exact phrase; A OR B; -part excludes; title:part \
-            searches titles. A query that starts with - goes after --, e.g. hanindex search -- -宁波 科技.
+            searches titles. Options may come before or after the query, e.g. hanindex search 龙井 -杭州 \
+            --limit 5; everything after -- is query.
             --json prints {"query", "total", "hits": [{"id", "doc", "title", "score", "snippet", "text", \
             "section"?, "kind"?, "date"?, "source"?}]}; total is the exact number of matching segments; \
-            snippet is HTML with matches in <mark>. With --facets, "facets": {"source"?: [{"value", "count"}],             "year"?: [...]} counts all matching segments per value (segments without one are not counted).
+            snippet is HTML with matches in <mark>. With --facets, "facets": {"source"?: [{"value", "count"}], \
+            "year"?: [...]} counts all matching segments per value (segments without one are not counted).
             """
     )
 
@@ -51,8 +53,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Argument(help: "The query (several words are joined by spaces; put -- before a query that starts with -).")
-    var query: [String] = []
+    @OptionGroup var query: QueryWords
 
     func validate() throws {
         try requireCount(limit, "--limit", atMost: 1_000_000)
@@ -61,12 +62,10 @@ struct SearchCommand: ParsableCommand {
             if let date, !Report.isValidDate(date) { throw ValidationError("\(name) must be a date written YYYY-MM-DD") }
         }
         try validateFacets()
-        guard !queryText.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ValidationError("give a query, e.g. hanindex search 科技服务业 (a query that starts with -, such as -宁波 科技, goes after --: hanindex search -- -宁波 科技)")
+        guard !query.text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("give a query, e.g. hanindex search 科技服务业")
         }
     }
-
-    var queryText: String { query.joined(separator: " ") }
 
     func run() throws {
         let index: SearchIndex
@@ -80,7 +79,7 @@ struct SearchCommand: ParsableCommand {
         try addFacets(to: &options)
         let results: SearchResults
         do {
-            results = try index.withShardRecovery { try $0.search(queryText, options: options) }
+            results = try index.withShardRecovery { try $0.search(query.text, options: options) }
         } catch let error as QuerySyntaxError {
             throw fail("bad query: \(error)", code: 2)
         } catch {

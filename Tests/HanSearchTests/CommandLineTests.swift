@@ -12,6 +12,29 @@ struct CommandLineTests {
         Report(id: "other", title: "港城", body: "宁波落户政策。\n杭州落户。"),
     ]
 
+    /// The documents of `hits` in a `search --json` answer.
+    private func documents(_ outcome: CLI.Outcome) throws -> [String] {
+        try JSONDecoder().decode(SearchResults.self, from: Data(outcome.stdout.utf8)).hits.map(\.doc)
+    }
+
+    @Test("an exclusion after the first query word needs no quotes, with options before and after; -- still works")
+    func unquotedExclusion() throws {
+        let index = try TestSupport.index(Self.reports)
+        for arguments in [["search", "--json", "--index", index, "龙井", "-杭州"],
+                          ["search", "龙井", "-杭州", "--json", "--index", index, "--limit", "5"],
+                          ["search", "--json", "--index", index, "--", "龙井", "-杭州"]] {
+            let outcome = try CLI.run(arguments)
+            #expect(outcome.status == 0, "\(arguments): \(outcome.stderr)")
+            #expect(try documents(outcome) == ["village"], "\(arguments)")
+        }
+        let synonyms = try CLI.run(["synonyms", "--index", index, "宁波落户", "-杭州"])
+        #expect(synonyms.status == 0, "\(synonyms.stderr)")
+        #expect(synonyms.stdout.contains("宁波落户 -杭州 searches for:\n  宁波落户\n  not 杭州\n"), "\(synonyms.stdout)")
+        // A misspelt option is not searched for.
+        let typo = try CLI.run(["search", "--index", index, "龙井", "--limt", "5"])
+        #expect(typo.status == 64 && typo.stderr.contains("unknown option '--limt'"), "\(typo.stderr)")
+    }
+
     @Test("counts of one are singular: indexed 1 document (1 segment) from 1 file, 1 matching segment")
     func singular() throws {
         let folder = TestSupport.temporaryFolder("input")
