@@ -12,8 +12,8 @@ struct HanIndex: ParsableCommand {
             per line) and plain .txt files in corpus/ by default; the index lives in index/ by default.
             A Chinese query finds exactly the segments that contain it.
             """,
-        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ParseCommand.self, StatsCommand.self,
-                      SynonymsCommand.self, WatchCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ListCommand.self, DeleteCommand.self,
+                      ParseCommand.self, StatsCommand.self, SynonymsCommand.self, WatchCommand.self]
     )
 }
 

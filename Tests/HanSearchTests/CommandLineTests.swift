@@ -35,6 +35,71 @@ struct CommandLineTests {
         #expect(typo.status == 64 && typo.stderr.contains("unknown option '--limt'"), "\(typo.stderr)")
     }
 
+    @Test("list shows every document with its segment count, date and source; --json, --limit and --offset page")
+    func list() throws {
+        let index = try TestSupport.index(Self.reports)
+        let segments = Self.reports.map { Segmenter().segments(of: $0).count }
+        #expect(segments == [2, 1, 2], "one segment per paragraph")
+        let json = try CLI.run(["list", "--json", "--index", index])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(json.stdout.split(separator: "\n").count == 1, "one compact object: \(json.stdout)")
+        let listed = try JSONDecoder().decode(DocumentList.self, from: Data(json.stdout.utf8))
+        #expect(listed == DocumentList(total: 3, documents: zip(Self.reports, segments).map { report, count in
+            DocumentSummary(id: report.id, title: report.title, segments: count, date: report.date, source: report.source)
+        }))
+
+        let text = try CLI.run(["list", "--index", index])
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == ["3 documents in \(index)",
+                          "tea  龙井  (2 segments, 2022-03-01, 浙江日报)",
+                          "village  龙井村  (1 segment, 2021-05-02)",
+                          "other  港城  (2 segments)"], "\(text.stdout)")
+
+        let page = try CLI.run(["list", "--index", index, "--offset", "1", "--limit", "1"])
+        #expect(page.stdout.split(separator: "\n").map(String.init) == ["3 documents in \(index) (showing 2–2)",
+                                                                        "village  龙井村  (1 segment, 2021-05-02)"])
+        let counted = try CLI.run(["list", "--index", index, "--limit", "0"])
+        #expect(counted.stdout == "3 documents in \(index) (none shown)\n", "\(counted.stdout)")
+        let missing = try CLI.run(["list", "--index", TestSupport.temporaryFolder()])
+        #expect(missing.status == 1 && missing.stderr.contains("no index at"), "\(missing.stderr)")
+    }
+
+    @Test("delete removes documents and their segments, in every shard; an unknown id changes nothing")
+    func delete() throws {
+        let folder = TestSupport.temporaryFolder("shards")
+        let shards = try ShardList(parsing: "\(folder)/a,\(folder)/b")
+        let reports = (1...6).map { Report(id: "r\($0)", title: "第\($0)篇", body: "宁波第\($0)段。\n杭州第\($0)段。") }
+        #expect(Set(reports.map { shards.shard(forDocument: $0.id) }).count == 2, "the test needs both shards used")
+        let writer = try ShardedWriter(shards: shards)
+        for report in reports { try writer.add(report) }
+        try writer.commit()
+        try writer.close()
+        let spec = shards.description
+        let before = try SearchIndex(shards: shards).stats()
+
+        let unknown = try CLI.run(["delete", "--index", spec, "r1", "nope"])
+        #expect(unknown.status == 1, "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("no document with id \"nope\""), "\(unknown.stderr)")
+        #expect(unknown.stderr.split(separator: "\n").count == 1 && !unknown.stderr.contains("Usage"), "\(unknown.stderr)")
+        #expect(try SearchIndex(shards: shards).stats().segments == before.segments, "nothing deleted")
+
+        let victims = reports.filter { ["r1", "r2", "r3", "r4"].contains($0.id) }
+        #expect(Set(victims.map { shards.shard(forDocument: $0.id) }).count == 2, "the ids to delete span both shards")
+        let deleted = try CLI.run(["delete", "--index", spec] + victims.map(\.id))
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(deleted.stdout.split(separator: "\n").map(String.init)
+                == victims.map { "deleted \($0.id) (\(Segmenter().segments(of: $0).count) segments)" }, "\(deleted.stdout)")
+        let after = try SearchIndex(shards: shards)
+        #expect(try after.documents().documents.map(\.id).sorted() == ["r5", "r6"])
+        #expect(try after.stats().segments == before.segments - victims.reduce(0) { $0 + Segmenter().segments(of: $1).count })
+        #expect(try after.segments(ofDocument: "r1").isEmpty)
+
+        let missingIndex = TestSupport.temporaryFolder()
+        let nowhere = try CLI.run(["delete", "--index", missingIndex, "r5"])
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("no index at"), "\(nowhere.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missingIndex), "a mistyped --index is not created")
+    }
+
     @Test("counts of one are singular: indexed 1 document (1 segment) from 1 file, 1 matching segment")
     func singular() throws {
         let folder = TestSupport.temporaryFolder("input")
@@ -51,7 +116,8 @@ struct CommandLineTests {
     @Test("a negative count is refused as invalid, naming the option and the value; --limit 0 only counts")
     func negativeCounts() throws {
         let index = try TestSupport.index(Self.reports)
-        for arguments in [["search", "龙井", "--limit", "-1"], ["search", "--offset", "-2", "龙井"]] {
+        for arguments in [["search", "龙井", "--limit", "-1"], ["search", "--offset", "-2", "龙井"],
+                          ["list", "--limit", "-1"], ["list", "--offset", "-3"]] {
             let outcome = try CLI.run(arguments + ["--index", index])
             let option = arguments.first { $0.hasPrefix("--") }!
             let value = arguments[arguments.firstIndex(of: option)! + 1]
