@@ -15,6 +15,27 @@ struct HanIndex: ParsableCommand {
         subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ListCommand.self, DeleteCommand.self,
                       ParseCommand.self, StatsCommand.self, SynonymsCommand.self, WatchCommand.self]
     )
+
+    /// Runs as ArgumentParser does, except that only usage errors are followed by the usage: an error
+    /// while running (the index locked, missing, unreachable...) is one line.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        // ArgumentParser's own commands (help) report through it; so do a status our command chose and help.
+        let ours = configuration.subcommands.contains { ObjectIdentifier($0) == ObjectIdentifier(type(of: command)) }
+        do {
+            try command.run()
+        } catch where !ours || error is ExitCode || error is CleanExit {
+            exit(withError: error)
+        } catch {
+            exit(withError: fail("\(error)"))
+        }
+    }
 }
 
 /// The `--index DIR` option shared by every subcommand.

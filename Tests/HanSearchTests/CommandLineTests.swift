@@ -128,4 +128,29 @@ struct CommandLineTests {
         let counted = try CLI.run(["search", "--index", index, "--limit", "0", "龙井"])
         #expect(counted.status == 0 && counted.stdout == "2 matching segments for 龙井 (none shown)\n", "\(counted.stdout)")
     }
+
+    @Test("runtime errors are one line without the usage text: a locked index, a missing index")
+    func runtimeErrors() throws {
+        let index = try TestSupport.index(Self.reports)
+        let holder = try IndexWriter.waitingForLock(path: index)
+        let folder = TestSupport.temporaryFolder("input")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for arguments in [["delete", "tea"], ["watch", folder, "--once"]] {
+            let locked = try CLI.run(arguments + ["--index", index])
+            #expect(locked.status == 1, "\(arguments): \(locked.stderr)")
+            #expect(locked.stderr.contains("is locked by another process"), "\(arguments): \(locked.stderr)")
+            #expect(locked.stderr.split(separator: "\n").count == 1, "\(arguments): one line: \(locked.stderr)")
+        }
+        try holder.close()
+        let missing = TestSupport.temporaryFolder()
+        for arguments in [["search", "龙井"], ["show", "tea"], ["stats"]] {
+            let outcome = try CLI.run(arguments + ["--index", missing])
+            #expect(outcome.status == 1 && outcome.stderr.contains("no index at"), "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.split(separator: "\n").count == 1, "\(arguments): one line: \(outcome.stderr)")
+        }
+        // A shard list that cannot be read is a usage error: the usage shown is the subcommand's.
+        let badList = try CLI.run(["stats", "--index", "@\(missing)/shards.txt"])
+        #expect(badList.status == 64 && badList.stderr.contains("cannot read the shard list file"), "\(badList.stderr)")
+        #expect(badList.stderr.contains("Usage: hanindex stats "), "\(badList.stderr)")
+    }
 }
