@@ -16,10 +16,19 @@ struct HanIndex: ParsableCommand {
                       ParseCommand.self, StatsCommand.self, SynonymsCommand.self, WatchCommand.self]
     )
 
-    /// Runs as ArgumentParser does, except that only usage errors are followed by the usage: an error
-    /// while running (the index locked, missing, unreachable...) is one line.
+    /// Runs as ArgumentParser does, except that a mistyped subcommand is answered with the nearest one,
+    /// and that only usage errors are followed by the usage: an error while running (the index locked,
+    /// missing, unreachable...) is one line.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-") {
+            let names = configuration.subcommands.map { $0._commandName } + ["help"]
+            if !names.contains(first) {
+                let hint = nearest(to: first, among: names).map { "; did you mean '\($0)'?" }
+                    ?? " (the commands are \(names.joined(separator: ", ")))"
+                exit(withError: ValidationError("unknown command '\(first)'\(hint)"))
+            }
+        }
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)

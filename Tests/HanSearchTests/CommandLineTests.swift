@@ -129,6 +129,17 @@ struct CommandLineTests {
         #expect(counted.status == 0 && counted.stdout == "2 matching segments for 龙井 (none shown)\n", "\(counted.stdout)")
     }
 
+    @Test("a mistyped subcommand gets the nearest one suggested")
+    func mistypedSubcommand() throws {
+        for (typed, meant) in [("serch", "search"), ("lsit", "list"), ("stat", "stats")] {
+            let outcome = try CLI.run([typed, "x"])
+            #expect(outcome.status == 64, "\(typed): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("unknown command '\(typed)'; did you mean '\(meant)'?"), "\(outcome.stderr)")
+        }
+        let unlike = try CLI.run(["zzzzzz"])
+        #expect(unlike.stderr.contains("unknown command 'zzzzzz' (the commands are index, search,"), "\(unlike.stderr)")
+    }
+
     @Test("runtime errors are one line without the usage text: a locked index, a missing index")
     func runtimeErrors() throws {
         let index = try TestSupport.index(Self.reports)
