@@ -104,7 +104,9 @@ struct SearchCommand: ParsableCommand {
         for (number, hit) in results.hits.enumerated() {
             let place = [hit.title, hit.section, hit.kind.flatMap { $0 == .body ? nil : $0.rawValue }]
                 .compactMap { $0 }.joined(separator: " › ")
+            let details = [hit.date, hit.source].compactMap { $0 }.joined(separator: " · ")
             let heading = String(format: "%d. %.2f  %@", offset + number + 1, hit.score, place)
+                + (details.isEmpty ? "" : "  " + details)
             print(colour ? "\u{1B}[1m\(heading)\u{1B}[0m  \u{1B}[2m\(hit.id)\u{1B}[0m" : "\(heading)  (\(hit.id))")
             print("   " + terminalSnippet(hit.snippet, colour: colour))
         }

@@ -164,4 +164,20 @@ struct CommandLineTests {
         #expect(badList.status == 64 && badList.stderr.contains("cannot read the shard list file"), "\(badList.stderr)")
         #expect(badList.stderr.contains("Usage: hanindex stats "), "\(badList.stderr)")
     }
+
+    @Test("plain-text hits show their date and source; show --json is one compact line like search --json")
+    func hitDetailsAndCompactShow() throws {
+        let index = try TestSupport.index(Self.reports)
+        let sorted = try CLI.run(["search", "--index", index, "--sort", "date", "龙井"])
+        let headings = sorted.stdout.split(separator: "\n").filter { $0.hasPrefix("1. ") || $0.hasPrefix("2. ") }
+        #expect(headings.count == 2, "\(sorted.stdout)")
+        #expect(headings.first?.contains("龙井  2022-03-01 · 浙江日报") == true, "\(sorted.stdout)")
+        #expect(headings.last?.contains("龙井村  2021-05-02") == true, "\(sorted.stdout)")
+
+        let shown = try CLI.run(["show", "--json", "--index", index, "tea"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.split(separator: "\n").count == 1, "\(shown.stdout)")
+        let segments = try JSONDecoder().decode([Segment].self, from: Data(shown.stdout.utf8))
+        #expect(segments == (try SearchIndex(path: index).segments(ofDocument: "tea")))
+    }
 }
