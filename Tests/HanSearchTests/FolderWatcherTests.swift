@@ -285,6 +285,22 @@ struct WatchCommandTests {
         #expect(try fixture.documents("正文写在这里") == ["page.txt/1"])
     }
 
+    @Test("watch --once names a file that changed within --interval as not indexed, and says how to get it indexed")
+    func fileStillChanging() throws {
+        let fixture = try WatchFixture()
+        try fixture.write("fresh.jsonl", WatchFixture.jsonl([("f1", "刚放进来。")]), age: 0)
+        let early = try CLI.run(["watch", fixture.folder, "--index", fixture.index, "--once", "--interval", "60"])
+        #expect(early.status == 0, "\(early.stderr)")
+        #expect(early.stderr == "not indexed \(fixture.folder)/fresh.jsonl: it changed less than 60.0 s ago and may "
+                + "still be being written; run this command again once the file is complete, or watch without --once\n")
+        #expect(try fixture.documents("刚放进来").isEmpty)
+
+        try fixture.write("fresh.jsonl", WatchFixture.jsonl([("f1", "刚放进来。")]), age: 120)
+        let later = try CLI.run(["watch", fixture.folder, "--index", fixture.index, "--once", "--interval", "60"])
+        #expect(later.stderr.hasPrefix("indexed \(fixture.folder)/fresh.jsonl: 1 document"), "\(later.stderr)")
+        #expect(try fixture.documents("刚放进来") == ["f1"])
+    }
+
     @Test("watch refuses a missing folder and a bad interval, naming them")
     func badArguments() throws {
         let missing = try CLI.run(["watch", "/nonexistent-folder-\(UUID().uuidString)", "--once"])
