@@ -4,7 +4,7 @@ import Testing
 @testable import HanSearch
 
 /// What a newcomer meets in the first hour with `hanindex`, through the real binary.
-@Suite("hanindex: messages, listing and deleting")
+@Suite("hanindex: messages, listing and deleting", .removingTemporaryFolders)
 struct CommandLineTests {
     static let reports = [
         Report(id: "tea", title: "龙井", body: "龙井茶产自杭州。\n茶农采摘新叶。", date: "2022-03-01", source: "浙江日报"),
@@ -60,13 +60,13 @@ struct CommandLineTests {
                                                                         "village  龙井村  (1 segment, 2021-05-02)"])
         let counted = try CLI.run(["list", "--index", index, "--limit", "0"])
         #expect(counted.stdout == "3 documents in \(index) (none shown)\n", "\(counted.stdout)")
-        let missing = try CLI.run(["list", "--index", TestSupport.temporaryFolder()])
+        let missing = try CLI.run(["list", "--index", temporaryPath()])
         #expect(missing.status == 1 && missing.stderr.contains("no index at"), "\(missing.stderr)")
     }
 
     @Test("delete removes documents and their segments, in every shard; an unknown id changes nothing")
     func delete() throws {
-        let folder = TestSupport.temporaryFolder("shards")
+        let folder = temporaryPath("shards")
         let shards = try ShardList(parsing: "\(folder)/a,\(folder)/b")
         let reports = (1...6).map { Report(id: "r\($0)", title: "第\($0)篇", body: "宁波第\($0)段。\n杭州第\($0)段。") }
         #expect(Set(reports.map { shards.shard(forDocument: $0.id) }).count == 2, "the test needs both shards used")
@@ -94,7 +94,7 @@ struct CommandLineTests {
         #expect(try after.stats().segments == before.segments - victims.reduce(0) { $0 + Segmenter().segments(of: $1).count })
         #expect(try after.segments(ofDocument: "r1").isEmpty)
 
-        let missingIndex = TestSupport.temporaryFolder()
+        let missingIndex = temporaryPath()
         let nowhere = try CLI.run(["delete", "--index", missingIndex, "r5"])
         #expect(nowhere.status == 1 && nowhere.stderr.contains("no index at"), "\(nowhere.stderr)")
         #expect(!FileManager.default.fileExists(atPath: missingIndex), "a mistyped --index is not created")
@@ -102,10 +102,10 @@ struct CommandLineTests {
 
     @Test("counts of one are singular: indexed 1 document (1 segment) from 1 file, 1 matching segment")
     func singular() throws {
-        let folder = TestSupport.temporaryFolder("input")
+        let folder = temporaryPath("input")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try #"{"id": "one", "title": "独篇", "body": "只有一段。"}"#.write(toFile: folder + "/one.jsonl", atomically: true, encoding: .utf8)
-        let index = TestSupport.temporaryFolder()
+        let index = temporaryPath()
         let built = try CLI.run(["index", folder, "--index", index])
         #expect(built.status == 0, "\(built.stderr)")
         #expect(built.stdout.hasPrefix("indexed 1 document (1 segment) from 1 file, "), "\(built.stdout)")
@@ -144,7 +144,7 @@ struct CommandLineTests {
     func runtimeErrors() throws {
         let index = try TestSupport.index(Self.reports)
         let holder = try IndexWriter.waitingForLock(path: index)
-        let folder = TestSupport.temporaryFolder("input")
+        let folder = temporaryPath("input")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for arguments in [["delete", "tea"], ["watch", folder, "--once"]] {
             let locked = try CLI.run(arguments + ["--index", index])
@@ -153,7 +153,7 @@ struct CommandLineTests {
             #expect(locked.stderr.split(separator: "\n").count == 1, "\(arguments): one line: \(locked.stderr)")
         }
         try holder.close()
-        let missing = TestSupport.temporaryFolder()
+        let missing = temporaryPath()
         for arguments in [["search", "龙井"], ["show", "tea"], ["stats"]] {
             let outcome = try CLI.run(arguments + ["--index", missing])
             #expect(outcome.status == 1 && outcome.stderr.contains("no index at"), "\(arguments): \(outcome.stderr)")

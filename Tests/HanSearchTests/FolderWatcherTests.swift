@@ -1,11 +1,12 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
 /// A temporary folder to watch and a temporary index, with helpers to change files and search.
 private struct WatchFixture {
-    let folder = TestSupport.temporaryFolder("corpus")
-    let index = TestSupport.temporaryFolder("index")
+    let folder = temporaryPath("corpus")
+    let index = temporaryPath("index")
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -57,7 +58,7 @@ private extension [WatchEvent] {
     }
 }
 
-@Suite("Watching a folder")
+@Suite("Watching a folder", .removingTemporaryFolders)
 struct FolderWatcherTests {
     @Test("a dropped JSONL file and text page become searchable; a deleted file disappears")
     func dropAndDelete() throws {
@@ -257,7 +258,7 @@ struct FolderWatcherTests {
     }
 }
 
-@Suite("hanindex watch")
+@Suite("hanindex watch", .removingTemporaryFolders)
 struct WatchCommandTests {
     @Test("`hanindex index` then `watch --once` re-indexes nothing; a new file is indexed and a deleted one removed")
     func indexThenWatch() throws {
