@@ -12,9 +12,39 @@ struct HanIndex: ParsableCommand {
             per line) and plain .txt files in corpus/ by default; the index lives in index/ by default.
             A Chinese query finds exactly the segments that contain it.
             """,
-        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ParseCommand.self, StatsCommand.self,
-                      SynonymsCommand.self, WatchCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ListCommand.self, DeleteCommand.self,
+                      ParseCommand.self, StatsCommand.self, SynonymsCommand.self, WatchCommand.self]
     )
+
+    /// Runs as ArgumentParser does, except that a mistyped subcommand is answered with the nearest one,
+    /// and that only usage errors are followed by the usage: an error while running (the index locked,
+    /// missing, unreachable...) is one line.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-") {
+            let names = configuration.subcommands.map { $0._commandName } + ["help"]
+            if !names.contains(first) {
+                let hint = nearest(to: first, among: names).map { "; did you mean '\($0)'?" }
+                    ?? " (the commands are \(names.joined(separator: ", ")))"
+                exit(withError: ValidationError("unknown command '\(first)'\(hint)"))
+            }
+        }
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        // ArgumentParser's own commands (help) report through it; so do a status our command chose and help.
+        let ours = configuration.subcommands.contains { ObjectIdentifier($0) == ObjectIdentifier(type(of: command)) }
+        do {
+            try command.run()
+        } catch where !ours || error is ExitCode || error is CleanExit {
+            exit(withError: error)
+        } catch {
+            exit(withError: fail("\(error)"))
+        }
+    }
 }
 
 /// The `--index DIR` option shared by every subcommand.
@@ -24,8 +54,20 @@ struct IndexLocation: ParsableArguments {
         valueName: "DIR"))
     var index = "index"
 
-    @Option(name: .long, help: ArgumentHelp("Timeout for remote shards, in milliseconds.", valueName: "MS"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Timeout for remote shards, in milliseconds.", valueName: "MS"))
     var shardTimeout: UInt32 = 10_000
+}
+
+/// `1 segment`, `2 segments`: the count and the noun, plural unless the count is 1.
+func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
+/// Refuses a negative count, or one above `maximum`, naming the option and the value.
+func requireCount(_ value: Int, _ option: String, atMost maximum: Int = .max) throws {
+    if value < 0 { throw ValidationError("invalid value \(value) for \(option): it must not be negative") }
+    if value > maximum { throw ValidationError("invalid value \(value) for \(option): it must be at most \(maximum)") }
 }
 
 /// Exits with a message on stderr.

@@ -22,14 +22,15 @@ struct IndexCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or folders to index.", valueName: "PATH"))
     var paths: [String] = ["corpus"]
 
-    @Option(help: "Reports per commit when updating an existing index.")
+    // Unconditional: a value such as -1 is taken (and refused by validate()), not read as an option.
+    @Option(parsing: .unconditional, help: "Reports per commit when updating an existing index.")
     var batchSize = 2_000
 
     @Option(help: ArgumentHelp("Memory a bulk build may use: bytes, or a number with K, M or G (binary units).",
                                valueName: "SIZE"))
     var memoryBudget = "1G"
 
-    @Option(help: "Threads for a bulk build (default: one per core).")
+    @Option(parsing: .unconditional, help: "Threads for a bulk build (default: one per core).")
     var threads: Int?
 
     @Flag(help: "Add to a new index one report at a time, as updates do, instead of building it in bulk.")
@@ -41,11 +42,11 @@ struct IndexCommand: ParsableCommand {
     var fold: Folding?
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
         guard let budget = IndexCommand.bytes(memoryBudget), budget >= 64 << 20 else {
             throw ValidationError("--memory-budget must be a size of at least 64M, such as 512M or 2G")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
     }
 
     /// `text` as a number of bytes: digits with an optional K, M or G suffix (powers of 1024).
@@ -238,8 +239,8 @@ struct Progress {
         let elapsed = Date().timeIntervalSince(start)
         let rate = Double(bytesDone) / max(elapsed, 0.001)
         let remaining = rate > 0 ? Double(max(totalBytes - bytesDone, 0)) / rate : 0
-        let line = String(format: "\r%d documents, %@ of %@, %.2f MB/s, ETA %d:%02d ",
-                          documents, megabytes(bytesDone), megabytes(totalBytes), rate / 1_000_000,
+        let line = String(format: "\r%@, %@ of %@, %.2f MB/s, ETA %d:%02d ",
+                          counted(documents, "document"), megabytes(bytesDone), megabytes(totalBytes), rate / 1_000_000,
                           Int(remaining) / 60, Int(remaining) % 60)
         FileHandle.standardError.write(Data(line.utf8))
     }
@@ -255,8 +256,9 @@ struct Progress {
 
     func summary(files: Int, problems: Int, index: String) -> String {
         let elapsed = Date().timeIntervalSince(start)
-        return String(format: "indexed %d documents (%d segments) from %d files, %@ in %.1f s (%.2f MB/s)%@ into %@",
-                      documents, segments, files, megabytes(bytesDone), elapsed,
+        return String(format: "indexed %@ (%@) from %@, %@ in %.1f s (%.2f MB/s)%@ into %@",
+                      counted(documents, "document"), counted(segments, "segment"), counted(files, "file"),
+                      megabytes(bytesDone), elapsed,
                       Double(bytesDone) / max(elapsed, 0.001) / 1_000_000,
                       problems > 0 ? "; \(problems) skipped (see above)" : "", index)
     }

@@ -9,10 +9,12 @@ struct SearchCommand: ParsableCommand {
         discussion: """
             Query language: parts separated by spaces must all match; a Chinese part matches exactly \
             that substring; "quoted text" is one exact phrase; A OR B; -part excludes; title:part \
-            searches titles. A query that starts with - goes after --, e.g. hanindex search -- -宁波 科技.
+            searches titles. Options may come before or after the query, e.g. hanindex search 龙井 -杭州 \
+            --limit 5; everything after -- is query.
             --json prints {"query", "total", "hits": [{"id", "doc", "title", "score", "snippet", "text", \
             "section"?, "kind"?, "date"?, "source"?}]}; total is the exact number of matching segments; \
-            snippet is HTML with matches in <mark>. With --facets, "facets": {"source"?: [{"value", "count"}],             "year"?: [...]} counts all matching segments per value (segments without one are not counted).
+            snippet is HTML with matches in <mark>. With --facets, "facets": {"source"?: [{"value", "count"}], \
+            "year"?: [...]} counts all matching segments per value (segments without one are not counted).
             """
     )
 
@@ -20,10 +22,11 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var synonymOption: SynonymOption
 
-    @Option(help: "How many hits to show.")
+    // Unconditional: a value such as -1 is taken (and refused by validate()), not read as an option.
+    @Option(parsing: .unconditional, help: "How many hits to show (0: only count them).")
     var limit = 10
 
-    @Option(help: "How many hits to skip.")
+    @Option(parsing: .unconditional, help: "How many hits to skip.")
     var offset = 0
 
     @Option(help: "Only segments of this document id.")
@@ -50,22 +53,19 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Argument(help: "The query (several words are joined by spaces; put -- before a query that starts with -).")
-    var query: [String] = []
+    @OptionGroup var query: QueryWords
 
     func validate() throws {
-        guard limit >= 0, limit <= 1_000_000 else { throw ValidationError("--limit must be between 0 and 1000000") }
-        guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+        try requireCount(limit, "--limit", atMost: 1_000_000)
+        try requireCount(offset, "--offset")
         for (name, date) in [("--from", from), ("--to", to)] {
             if let date, !Report.isValidDate(date) { throw ValidationError("\(name) must be a date written YYYY-MM-DD") }
         }
         try validateFacets()
-        guard !queryText.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ValidationError("give a query, e.g. hanindex search 科技服务业 (a query that starts with -, such as -宁波 科技, goes after --: hanindex search -- -宁波 科技)")
+        guard !query.text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("give a query, e.g. hanindex search 科技服务业")
         }
     }
-
-    var queryText: String { query.joined(separator: " ") }
 
     func run() throws {
         let index: SearchIndex
@@ -79,7 +79,7 @@ struct SearchCommand: ParsableCommand {
         try addFacets(to: &options)
         let results: SearchResults
         do {
-            results = try index.withShardRecovery { try $0.search(queryText, options: options) }
+            results = try index.withShardRecovery { try $0.search(query.text, options: options) }
         } catch let error as QuerySyntaxError {
             throw fail("bad query: \(error)", code: 2)
         } catch {
@@ -100,11 +100,13 @@ struct SearchCommand: ParsableCommand {
         }
         let shown = results.hits.isEmpty ? "none shown" :
             "showing \(offset + 1)–\(offset + results.hits.count)"
-        print("\(results.total) matching segments for \(results.query) (\(shown))")
+        print("\(counted(results.total, "matching segment")) for \(results.query) (\(shown))")
         for (number, hit) in results.hits.enumerated() {
             let place = [hit.title, hit.section, hit.kind.flatMap { $0 == .body ? nil : $0.rawValue }]
                 .compactMap { $0 }.joined(separator: " › ")
+            let details = [hit.date, hit.source].compactMap { $0 }.joined(separator: " · ")
             let heading = String(format: "%d. %.2f  %@", offset + number + 1, hit.score, place)
+                + (details.isEmpty ? "" : "  " + details)
             print(colour ? "\u{1B}[1m\(heading)\u{1B}[0m  \u{1B}[2m\(hit.id)\u{1B}[0m" : "\(heading)  (\(hit.id))")
             print("   " + terminalSnippet(hit.snippet, colour: colour))
         }

@@ -2,13 +2,18 @@ import ArgumentParser
 import HanSearch
 
 extension IndexLocation {
-    /// The shards named by `--index` (a single folder is a list of one).
-    func shardList() throws -> ShardList {
+    /// A list that does not parse is a usage error, answered with the subcommand's usage.
+    func validate() throws {
         do {
-            return try ShardList(parsing: index)
+            _ = try ShardList(parsing: index)
         } catch {
             throw ValidationError("--index: \(error)")
         }
+    }
+
+    /// The shards named by `--index` (a single folder is a list of one).
+    func shardList() throws -> ShardList {
+        try ShardList(parsing: index)
     }
 
     /// `--shard-timeout` for connecting and for each operation on a remote shard.
@@ -16,8 +21,7 @@ extension IndexLocation {
 
     /// The index (all its shards as one) for reading.
     func openSearchIndex() throws -> SearchIndex {
-        _ = try shardList()
-        return try SearchIndex.open(location: index, timeouts: timeouts)
+        try SearchIndex.open(location: index, timeouts: timeouts)
     }
 
     /// A writer routing each document to its shard; `folding` for a new index (nil: the index's own).

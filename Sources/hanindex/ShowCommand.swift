@@ -11,7 +11,7 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
-    @Flag(help: "Print the segments as JSON.")
+    @Flag(help: "Print the segments as JSON, on one line as search --json does.")
     var json = false
 
     @Argument(help: "The document id (or a segment id).")
@@ -31,7 +31,7 @@ struct ShowCommand: ParsableCommand {
         }
         guard let first = segments.first else { throw fail("no document with id \"\(id)\" in \(location.index)") }
         if json {
-            print(try jsonString(segments, pretty: true))
+            print(try jsonString(segments))
             return
         }
         print(first.title)

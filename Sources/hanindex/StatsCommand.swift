@@ -15,8 +15,8 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let shards = try location.shardList()
-        guard !shards.isSingleFolder else { return show(location.index, try stats(of: location.openSearchIndex().stats())) }
-        let sharded = try stats(of: location.openSearchIndex().shardStats())
+        guard !shards.isSingleFolder else { return show(location.index, try location.openSearchIndex().stats()) }
+        let sharded = try location.openSearchIndex().shardStats()
         if json {
             let report = ShardedStatsReport(shards: sharded.shards.map { .init(shard: $0.location.description, stats: $0.stats) },
                                             total: sharded.total)
@@ -28,15 +28,6 @@ struct StatsCommand: ParsableCommand {
             print()
         }
         show("total (\(shards.count) shards)", sharded.total, remote: shards.shards.contains(where: \.isRemote))
-    }
-
-    /// Runs `body`, turning its error into a message and a non-zero exit.
-    private func stats<T>(of body: @autoclosure () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            throw fail("\(error)")
-        }
     }
 
     private func show(_ name: String, _ stats: IndexStats, remote: Bool = false) {

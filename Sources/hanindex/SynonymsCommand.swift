@@ -38,8 +38,7 @@ struct SynonymsCommand: ParsableCommand {
 
     @OptionGroup var synonymOption: SynonymOption
 
-    @Argument(help: "A query to expand (put -- before a query that starts with -).")
-    var query: [String] = []
+    @OptionGroup var query: QueryWords
 
     func run() throws {
         guard let file = synonymOption.file(index: location.index) else {
@@ -50,11 +49,11 @@ struct SynonymsCommand: ParsableCommand {
         if file.stamp() == nil {
             print("no synonym file at \(file.path): searches use no synonyms")
         } else {
-            print("\(file.path): \(table.groups.count) group\(table.groups.count == 1 ? "" : "s")")
+            print("\(file.path): \(counted(table.groups.count, "group"))")
             for group in table.groups { print("  " + group.joined(separator: " ")) }
         }
-        guard !query.isEmpty else { return }
-        let text = query.joined(separator: " ")
+        guard !query.words.isEmpty else { return }
+        let text = query.text
         let parsed: ParsedQuery
         do {
             parsed = try QueryParser(synonyms: table).parse(text)

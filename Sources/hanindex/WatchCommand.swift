@@ -9,8 +9,10 @@ struct WatchCommand: ParsableCommand {
         abstract: "Keep the index in step with a folder: index new and changed files, remove deleted ones.",
         discussion: """
             Scans the folder every --interval seconds. A file whose size or modification time changed is \
-            hashed, and indexed again only when its content changed; a file still being written waits for \
-            the next scan. The index records each file's hash and documents with them, so a restart (or a \
+            hashed, and indexed again only when its content changed; a file changed less than --interval \
+            ago may still be being written: it waits for the next scan, and a line names it (with --once it \
+            is not indexed, and the exit status stays 0). The index records each file's hash and documents \
+            with them, so a restart (or a \
             watch after `hanindex index` of the same folder) re-indexes nothing that did not change. \
             One line per action on stderr. Ctrl-C or SIGTERM stops after the current batch.
             """
@@ -21,7 +23,7 @@ struct WatchCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The folder to watch.", valueName: "FOLDER"))
     var folder = "corpus"
 
-    @Option(help: "Seconds between scans.")
+    @Option(parsing: .unconditional, help: "Seconds between scans; a new file is indexed once unchanged for as long.")
     var interval: Double = 1
 
     @Flag(help: "Scan once, apply the changes, and exit.")
@@ -48,10 +50,15 @@ struct WatchCommand: ParsableCommand {
             throw fail("\(error)")
         }
         defer { try? writer.close() }
-        if !once { note("hanindex: watching \(folder) into \(location.index) every \(interval) s (\(watcher.states.count) files known)") }
+        if !once { note("hanindex: watching \(folder) into \(location.index) every \(interval) s (\(counted(watcher.states.count, "file")) known)") }
+        var waiting = Set<String>()
         repeat {
             do {
-                let events = try watcher.scan(into: writer)
+                let plan = watcher.plan()
+                // Said once per file while it keeps changing, so that a slow copy is not one line per scan.
+                for path in plan.waiting where !waiting.contains(path) { note(waitingMessage(path)) }
+                waiting = Set(plan.waiting)
+                let events = try watcher.apply(plan, to: writer)
                 for event in events { note(event.description) }
                 if once && events.contains(where: \.isProblem) { throw ExitCode(2) }
             } catch let error as HanSearchError {
@@ -61,6 +68,15 @@ struct WatchCommand: ParsableCommand {
             if once { return }
         } while stop.wait(seconds: interval)
         note("hanindex: stopped")
+    }
+
+    /// Why a file that changed less than --interval ago is left for a later scan, and how to get it indexed.
+    func waitingMessage(_ relativePath: String) -> String {
+        let path = (folder as NSString).appendingPathComponent(relativePath)
+        let quiet = "it changed less than \(interval) s ago and may still be being written"
+        return once
+            ? "not indexed \(path): \(quiet); run this command again once the file is complete, or watch without --once"
+            : "waiting for \(path): \(quiet); it is indexed once it stays unchanged for \(interval) s"
     }
 }
 

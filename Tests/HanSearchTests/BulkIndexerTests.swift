@@ -1,9 +1,10 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 import Xapian
 @testable import HanSearch
 
-@Suite("Bulk builds")
+@Suite("Bulk builds", .removingTemporaryFolders)
 struct BulkIndexerTests {
     /// Every segment of the index at `path`, by segment id: its data and its terms with positions.
     func contents(_ path: String) throws -> [String: (data: String, terms: [TermListEntry])] {
@@ -72,12 +73,12 @@ struct BulkIndexerTests {
         #expect(try SearchIndex(path: path).search("内容").total == 1)
         let empty = try TestSupport.index([])
         #expect(BulkIndexer.canBuild(at: empty))
-        #expect(BulkIndexer.canBuild(at: TestSupport.temporaryFolder()))
+        #expect(BulkIndexer.canBuild(at: temporaryPath()))
     }
 
     @Test("an abandoned build leaves no index and no scratch folder behind")
     func abandonedBuild() throws {
-        let path = TestSupport.temporaryFolder()
+        let path = temporaryPath()
         do {
             let indexer = try BulkIndexer(path: path, options: BulkIndexer.Options(workers: 2))
             try indexer.add(Report(id: "a", title: "t", body: "内容"))
@@ -88,7 +89,7 @@ struct BulkIndexerTests {
 
     @Test("scratch folders of interrupted builds are removed; those of running builds are kept")
     func abandonedScratchRemoved() throws {
-        let path = TestSupport.temporaryFolder()
+        let path = temporaryPath()
         let dead = path + ".bulk-\(Int32.max)"
         let alive = path + ".bulk-1"  // pid 1 always runs
         for folder in [dead, alive] {
@@ -104,11 +105,11 @@ struct BulkIndexerTests {
 
     @Test("commits are small for speed, and smaller still when the memory budget requires it")
     func budgetSetsCommitCadence() throws {
-        let small = try BulkIndexer(path: TestSupport.temporaryFolder(),
+        let small = try BulkIndexer(path: temporaryPath(),
                                     options: BulkIndexer.Options(workers: 2, memoryBudget: 256 << 20))
-        let large = try BulkIndexer(path: TestSupport.temporaryFolder(),
+        let large = try BulkIndexer(path: temporaryPath(),
                                     options: BulkIndexer.Options(workers: 2, memoryBudget: 2 << 30))
-        let tiny = try BulkIndexer(path: TestSupport.temporaryFolder(),
+        let tiny = try BulkIndexer(path: temporaryPath(),
                                    options: BulkIndexer.Options(workers: 2, memoryBudget: 100 << 20))
         #expect(small.commitBytes == BulkIndexer.preferredCommitBytes)
         #expect(large.commitBytes == BulkIndexer.preferredCommitBytes)

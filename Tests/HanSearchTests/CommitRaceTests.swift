@@ -5,7 +5,7 @@ import Testing
 import Xapian
 
 /// Searches while commits discard the revision they read: they run again, and never answer with the error.
-@Suite("Searching while commits go on")
+@Suite("Searching while commits go on", .removingTemporaryFolders)
 struct CommitRaceTests {
     private static let modified = XapianError(type: "DatabaseModifiedError",
                                               message: "The revision being read has been discarded")

@@ -1,12 +1,13 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
-@Suite("Reading input files")
+@Suite("Reading input files", .removingTemporaryFolders)
 struct CorpusReaderTests {
     /// Writes `bytes` to a new file named `name` and reads it, returning reports and problems.
     private func read(_ bytes: [UInt8], name: String, chunkSize: Int = 1 << 20) throws -> (reports: [Report], pages: [Page], problems: [InputProblem]) {
-        let folder = TestSupport.temporaryFolder("input")
+        let folder = temporaryPath("input")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = (folder as NSString).appendingPathComponent(name)
         try Data(bytes).write(to: URL(fileURLWithPath: path))

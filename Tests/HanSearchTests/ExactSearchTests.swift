@@ -1,4 +1,5 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
@@ -93,7 +94,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite("Exact search over the development corpus", .serialized)
+@Suite("Exact search over the development corpus", .serialized, .removingTemporaryFoldersAfterSuite)
 struct ExactSearchTests {
     /// The indexed corpus, built once for the suite.
     final class Fixture: @unchecked Sendable {

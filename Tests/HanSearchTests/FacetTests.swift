@@ -4,7 +4,7 @@ import Testing
 @testable import HanSearch
 
 /// Facet counts and filters, checked against counts computed here from the fixture's segments.
-@Suite("Facets")
+@Suite("Facets", .removingTemporaryFolders)
 struct FacetTests {
     /// Reports from four sources (two of which share a prefix) over four years, some without a date,
     /// some without a source, and one newspaper page (its articles have neither).
@@ -35,21 +35,21 @@ struct FacetTests {
     static func index(_ writer: Writer) throws -> SearchIndex {
         switch writer {
         case .updates:
-            let path = TestSupport.temporaryFolder()
+            let path = temporaryPath()
             let writer = try IndexWriter.waitingForLock(path: path)
             for report in reports { try writer.add(report) }
             try writer.add(page: page, fileID: pageFile)
             try writer.commit()
             return try SearchIndex(path: path)
         case .bulk:
-            let path = TestSupport.temporaryFolder()
+            let path = temporaryPath()
             let indexer = try BulkIndexer(path: path, options: BulkIndexer.Options(workers: 2))
             for report in reports { try indexer.add(report) }
             try indexer.add(page: page, fileID: pageFile)
             try indexer.finish()
             return try SearchIndex(path: path)
         case .shards:
-            let shards = try ShardList((1...3).map { .local(path: TestSupport.temporaryFolder("s\($0)")) })
+            let shards = try ShardList((1...3).map { .local(path: temporaryPath("s\($0)")) })
             let writer = try ShardedWriter(shards: shards)
             for report in reports { try writer.add(report) }
             try writer.add(page: page, fileID: pageFile)

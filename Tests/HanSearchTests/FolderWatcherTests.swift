@@ -1,11 +1,12 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
 /// A temporary folder to watch and a temporary index, with helpers to change files and search.
 private struct WatchFixture {
-    let folder = TestSupport.temporaryFolder("corpus")
-    let index = TestSupport.temporaryFolder("index")
+    let folder = temporaryPath("corpus")
+    let index = temporaryPath("index")
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -57,7 +58,7 @@ private extension [WatchEvent] {
     }
 }
 
-@Suite("Watching a folder")
+@Suite("Watching a folder", .removingTemporaryFolders)
 struct FolderWatcherTests {
     @Test("a dropped JSONL file and text page become searchable; a deleted file disappears")
     func dropAndDelete() throws {
@@ -201,7 +202,9 @@ struct FolderWatcherTests {
         let indexer = try BulkIndexer(path: fixture.index, options: BulkIndexer.Options(workers: 2))
         var ids: [String] = []
         reader.read(file) { item in
-            if case .report(let report, _) = item { ids.append(report.id); try? indexer.add(report) }
+            guard case .report(let report, _) = item else { return true }
+            ids.append(report.id)
+            do { _ = try indexer.add(report) } catch { Issue.record(error) }
             return true
         }
         indexer.record(FileState(folder: observed.folder, hash: observed.hash, stamp: observed.stamp, ids: ids),
@@ -255,7 +258,7 @@ struct FolderWatcherTests {
     }
 }
 
-@Suite("hanindex watch")
+@Suite("hanindex watch", .removingTemporaryFolders)
 struct WatchCommandTests {
     @Test("`hanindex index` then `watch --once` re-indexes nothing; a new file is indexed and a deleted one removed")
     func indexThenWatch() throws {
@@ -281,6 +284,22 @@ struct WatchCommandTests {
         #expect(try fixture.documents("后来加入") == ["y1"])
         #expect(try fixture.documents("命令行索引").isEmpty)
         #expect(try fixture.documents("正文写在这里") == ["page.txt/1"])
+    }
+
+    @Test("watch --once names a file that changed within --interval as not indexed, and says how to get it indexed")
+    func fileStillChanging() throws {
+        let fixture = try WatchFixture()
+        try fixture.write("fresh.jsonl", WatchFixture.jsonl([("f1", "刚放进来。")]), age: 0)
+        let early = try CLI.run(["watch", fixture.folder, "--index", fixture.index, "--once", "--interval", "60"])
+        #expect(early.status == 0, "\(early.stderr)")
+        #expect(early.stderr == "not indexed \(fixture.folder)/fresh.jsonl: it changed less than 60.0 s ago and may "
+                + "still be being written; run this command again once the file is complete, or watch without --once\n")
+        #expect(try fixture.documents("刚放进来").isEmpty)
+
+        try fixture.write("fresh.jsonl", WatchFixture.jsonl([("f1", "刚放进来。")]), age: 120)
+        let later = try CLI.run(["watch", fixture.folder, "--index", fixture.index, "--once", "--interval", "60"])
+        #expect(later.stderr.hasPrefix("indexed \(fixture.folder)/fresh.jsonl: 1 document"), "\(later.stderr)")
+        #expect(try fixture.documents("刚放进来") == ["f1"])
     }
 
     @Test("watch refuses a missing folder and a bad interval, naming them")

@@ -67,7 +67,7 @@ struct FoldingTableTests {
     }
 }
 
-@Suite("Variant folding: indexes")
+@Suite("Variant folding: indexes", .removingTemporaryFolders)
 struct FoldingIndexTests {
     static let traditional = Report(id: "tw-1", title: "系統管理", body: "在系統中設定軟體套件。\n第二段沒有關鍵詞。")
     static let simplified = Report(id: "cn-1", title: "系统管理", body: "在系统中设定软件包。")
@@ -75,7 +75,7 @@ struct FoldingIndexTests {
     /// A new index of `reports` built with `folding`, in bulk or with an ``IndexWriter``.
     static func build(_ reports: [Report], folding: Folding, bulk: Bool) throws -> String {
         if bulk { return try TestSupport.index(reports, bulk: BulkIndexer.Options(workers: 2, folding: folding)) }
-        let path = TestSupport.temporaryFolder()
+        let path = temporaryPath()
         let writer = try IndexWriter.waitingForLock(path: path, folding: folding)
         for report in reports { try writer.add(report) }
         try writer.commit()
@@ -177,7 +177,7 @@ struct FoldingIndexTests {
 
     @Test("sharded: new shards take the fold asked for or that of the first shard; a shard with another is refused")
     func shards() throws {
-        let a = TestSupport.temporaryFolder("a"), b = TestSupport.temporaryFolder("b"), c = TestSupport.temporaryFolder("c")
+        let a = temporaryPath("a"), b = temporaryPath("b"), c = temporaryPath("c")
         let writer = try ShardedWriter(shards: ShardList(parsing: "\(a),\(b)"), folding: .variants)
         for report in [Self.traditional, Self.simplified] { try writer.add(report) }
         try writer.commit()
@@ -197,7 +197,7 @@ struct FoldingIndexTests {
     }
 }
 
-@Suite("Variant folding: exact search over the development corpus")
+@Suite("Variant folding: exact search over the development corpus", .removingTemporaryFolders)
 struct FoldingExactSearchTests {
     @Test("random substrings find exactly the segments whose folded text contains the folded query")
     func exactModuloFolding() throws {
@@ -237,11 +237,11 @@ struct FoldingExactSearchTests {
     }
 }
 
-@Suite("Variant folding: hanindex")
+@Suite("Variant folding: hanindex", .removingTemporaryFolders)
 struct FoldingCLITests {
     @Test("index --fold variants builds a folded index that stats names; --fold on an index built otherwise exits 1 and changes nothing")
     func cli() throws {
-        let folder = TestSupport.temporaryFolder("input")
+        let folder = temporaryPath("input")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let input = (folder as NSString).appendingPathComponent("reports.jsonl")
         let lines = try [FoldingIndexTests.traditional, FoldingIndexTests.simplified].map {
@@ -253,7 +253,7 @@ struct FoldingCLITests {
             return try? JSONDecoder().decode(SearchResults.self, from: Data(outcome.stdout.utf8)).total
         }
 
-        let folded = TestSupport.temporaryFolder("folded")
+        let folded = temporaryPath("folded")
         var outcome = try CLI.run(["index", input, "--index", folded, "--fold", "variants"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try CLI.run(["stats", "--index", folded]).stdout.contains("fold:        variants"))
@@ -265,7 +265,7 @@ struct FoldingCLITests {
         }
         #expect(try total("系統中設定", folded) == 2)
 
-        let literal = TestSupport.temporaryFolder("literal")
+        let literal = temporaryPath("literal")
         outcome = try CLI.run(["index", input, "--index", literal])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try CLI.run(["stats", "--index", literal]).stdout.contains("fold:        none"))
@@ -277,7 +277,7 @@ struct FoldingCLITests {
         #expect(!outcome.looksLikeCrash)
         #expect(try IndexFingerprint.of(literal) == before)
 
-        outcome = try CLI.run(["index", input, "--index", TestSupport.temporaryFolder(), "--fold", "traditional"])
+        outcome = try CLI.run(["index", input, "--index", temporaryPath(), "--fold", "traditional"])
         #expect(outcome.status != 0 && outcome.stderr.contains("traditional"), "\(outcome.stderr)")
     }
 }

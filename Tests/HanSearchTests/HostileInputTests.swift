@@ -1,4 +1,5 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 import Xapian
 @testable import HanSearch
@@ -83,7 +84,7 @@ struct IndexFingerprint: Equatable {
     }
 }
 
-@Suite("Hostile input: clear errors, never a crash, the index unchanged")
+@Suite("Hostile input: clear errors, never a crash, the index unchanged", .removingTemporaryFolders)
 struct HostileInputTests {
     /// A committed index of two reports, and a folder for input files next to it.
     private func setUp() throws -> (index: String, folder: String) {
@@ -91,7 +92,7 @@ struct HostileInputTests {
             Report(id: "base-1", title: "基础", body: "宁波科技服务业。\n第二段。", date: "2022-01-01"),
             Report(id: "base-2", title: "另一篇", body: "Debian 参考手册。"),
         ])
-        let folder = TestSupport.temporaryFolder("input")
+        let folder = temporaryPath("input")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return (index, folder)
     }

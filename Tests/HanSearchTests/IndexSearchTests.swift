@@ -3,7 +3,7 @@ import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
-@Suite("Indexing and searching")
+@Suite("Indexing and searching", .removingTemporaryFolders)
 struct IndexSearchTests {
     private func ids(_ query: String, _ index: SearchIndex, options: SearchOptions = SearchOptions(limit: 1000)) throws -> [String] {
         try index.search(query, options: options).hits.map(\.id).sorted()
@@ -129,7 +129,7 @@ struct IndexSearchTests {
 
     @Test("re-indexing replaces by id: no duplicates and no stale segments")
     func reindex() throws {
-        let path = TestSupport.temporaryFolder()
+        let path = temporaryPath()
         do {
             let writer = try IndexWriter.waitingForLock(path: path)
             try writer.add(Report(id: "a", title: "t", body: "第一段\n第二段\n第三段"))
@@ -149,7 +149,7 @@ struct IndexSearchTests {
 
     @Test("delete removes every segment of a document")
     func delete() throws {
-        let path = TestSupport.temporaryFolder()
+        let path = temporaryPath()
         do {
             let writer = try IndexWriter.waitingForLock(path: path)
             try writer.add(Report(id: "a", title: "t", body: "一\n二"))
@@ -213,7 +213,7 @@ struct IndexSearchTests {
 
     @Test("a missing index and a locked index give clear errors")
     func openErrors() throws {
-        let missing = TestSupport.temporaryFolder("nothing-here")
+        let missing = temporaryPath("nothing-here")
         #expect(throws: HanSearchError.indexNotFound(path: missing)) { try SearchIndex(path: missing) }
         let path = try TestSupport.index([])
         let writer = try IndexWriter(path: path)

@@ -4,7 +4,7 @@ import Testing
 @testable import HanSearch
 
 /// The sample newspaper page, indexed as `hanindex index corpus/` does, searched as a reader would.
-@Suite("Searching the sample newspaper page")
+@Suite("Searching the sample newspaper page", .removingTemporaryFolders)
 struct PageSearchTests {
     static let fileID = "ningbo-2022-science-services.txt"
 
@@ -22,7 +22,7 @@ struct PageSearchTests {
                 return true
             }
             self.page = try #require(page)
-            path = TestSupport.temporaryFolder()
+            path = temporaryPath()
             let writer = try IndexWriter.waitingForLock(path: path)
             try writer.add(page: self.page, fileID: PageSearchTests.fileID)
             try writer.commit()

@@ -1,8 +1,9 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
-@Suite("Shard lists and routing")
+@Suite("Shard lists and routing", .removingTemporaryFolders)
 struct ShardListTests {
     @Test("a plain folder is the unsharded index; lists mix folders and tcp:// entries")
     func parsing() throws {
@@ -18,7 +19,7 @@ struct ShardListTests {
 
     @Test("@FILE lists one shard per line, skipping blank lines and comments")
     func file() throws {
-        let path = TestSupport.temporaryFolder("shards.txt")
+        let path = temporaryPath("shards.txt")
         try "# two shards\ntcp://127.0.0.1:7001\n\n  shards/2  \n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try ShardList(parsing: "@" + path).shards == [.remote(host: "127.0.0.1", port: 7001), .local(path: "shards/2")])
     }
@@ -49,7 +50,7 @@ struct ShardListTests {
     }
 }
 
-@Suite("Sharded indexes")
+@Suite("Sharded indexes", .removingTemporaryFolders)
 struct ShardedIndexTests {
     static let reports: [Report] = (0..<40).map { n in
         Report(id: "r\(n)", title: n % 5 == 0 ? "科技服务业报告\(n)" : "报告\(n)",
@@ -59,7 +60,7 @@ struct ShardedIndexTests {
 
     @Test("each document is written to the shard of its id; replace and delete find it there")
     func routingOfWrites() throws {
-        let shards = try ShardList([.local(path: TestSupport.temporaryFolder("s1")), .local(path: TestSupport.temporaryFolder("s2"))])
+        let shards = try ShardList([.local(path: temporaryPath("s1")), .local(path: temporaryPath("s2"))])
         let writer = try ShardedWriter(shards: shards)
         for report in Self.reports { try writer.add(report) }
         try writer.add(Report(id: "r3", title: "报告3", body: "只剩一段"))
@@ -83,8 +84,8 @@ struct ShardedIndexTests {
     @Test("a search over shards equals a search of one index: totals, ids, order of scores, scores")
     func sameAnswers() throws {
         let single = try SearchIndex(path: try TestSupport.index(Self.reports))
-        let shards = try ShardList([.local(path: TestSupport.temporaryFolder("s1")), .local(path: TestSupport.temporaryFolder("s2")),
-                                    .local(path: TestSupport.temporaryFolder("s3"))])
+        let shards = try ShardList([.local(path: temporaryPath("s1")), .local(path: temporaryPath("s2")),
+                                    .local(path: temporaryPath("s3"))])
         let writer = try ShardedWriter(shards: shards)
         #expect(try writer.applyAtomically(Self.reports.map { .add($0) }).reduce(0, +) > Self.reports.count)
         try writer.close()

@@ -1,6 +1,7 @@
 import Foundation
 @testable import HanSearch
 import HanSearchTestSupport
+import Testing
 
 /// Test helpers: temporary indexes and paths of the repository's files.
 enum TestSupport {
@@ -19,19 +20,10 @@ enum TestSupport {
     /// scripts/reliability.sh does); the suite's own forms are smaller, so that it stays fast.
     static let isFullRun = ProcessInfo.processInfo.environment["HANSEARCH_FULL_TESTS"] == "1"
 
-    /// A new empty folder under the temporary directory.
-    static func temporaryFolder(_ name: String = "index") -> String {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hansearch-tests-\(UUID().uuidString)")
-            .appendingPathComponent(name)
-        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        return url.path
-    }
-
     /// Writes `reports` into a new index and returns its path: with an ``IndexWriter``, or with a
     /// ``BulkIndexer`` (as `hanindex index` builds a new index) when `bulk` is set.
     static func index(_ reports: [Report], bulk: BulkIndexer.Options? = nil) throws -> String {
-        let path = temporaryFolder()
+        let path = temporaryPath()
         if let bulk {
             let indexer = try BulkIndexer(path: path, options: bulk)
             for report in reports { try indexer.add(report) }

@@ -1,9 +1,10 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
 /// `hanindex synonyms` and `hanindex search` with synonyms, through the real binary.
-@Suite("hanindex synonyms")
+@Suite("hanindex synonyms", .removingTemporaryFolders)
 struct SynonymCommandTests {
     @Test("shows the loaded groups and expansions, widens searches, and names the line of a broken file")
     func command() throws {

@@ -1,8 +1,9 @@
 import Foundation
+import HanSearchTestSupport
 import Testing
 @testable import HanSearch
 
-@Suite("Synonyms")
+@Suite("Synonyms", .removingTemporaryFolders)
 struct SynonymTests {
     static let ningbo = try! SynonymTable(groups: [["甬", "宁波"]])
 
@@ -49,7 +50,7 @@ struct SynonymTests {
 
     @Test("a missing default file is no synonyms; a missing or huge explicit file is an error")
     func files() throws {
-        let folder = TestSupport.temporaryFolder("index")
+        let folder = temporaryPath("index")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let defaultFile = try #require(SynonymFile.resolve(explicit: nil, index: folder))
         #expect(defaultFile.path == folder + "/synonyms.txt")

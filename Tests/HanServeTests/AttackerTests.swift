@@ -8,7 +8,7 @@ import Testing
 
 /// The holes that probing hanserve as an attacker found, each closed: markup in snippets, empty bodies
 /// that deleted, repeated ids, the bearer scheme's case, and requests the HTTP layer refused or held open.
-@Suite("An attacker's requests")
+@Suite("An attacker's requests", .removingTemporaryFolders)
 struct AttackerTests {
     /// A report whose body fuses `<` and `>` with marks into grapheme clusters around an <img onerror>.
     static let graphemeBypass = #"{"id":"x","title":"t","body":"字素绕过 \u0600<img src=x onerror=alert(1)>\u0301 结束。"}"#

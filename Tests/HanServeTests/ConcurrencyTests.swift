@@ -6,7 +6,7 @@ import HummingbirdTesting
 import HanSearchTestSupport
 import Testing
 
-@Suite("concurrency and shutdown")
+@Suite("concurrency and shutdown", .removingTemporaryFolders)
 struct ConcurrencyTests {
     /// A batch of `size` one-paragraph reports that all contain `marker`.
     static func batch(_ number: Int, size: Int, marker: String) -> String {

@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("/documents")
+@Suite("/documents", .removingTemporaryFolders)
 struct DocumentRouteTests {
     @Test("GET /documents/{id} reassembles the document in reading order")
     func getDocument() async throws {

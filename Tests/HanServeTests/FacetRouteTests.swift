@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("GET /search with facets")
+@Suite("GET /search with facets", .removingTemporaryFolders)
 struct FacetRouteTests {
     /// Three sources over three years, plus reports without a source or a date.
     static let reports: [Report] = (0..<24).map { n -> Report in

@@ -6,14 +6,13 @@ import HummingbirdTesting
 import HanSearchTestSupport
 import Testing
 
-@Suite("Variant folding over HTTP")
+@Suite("Variant folding over HTTP", .removingTemporaryFolders)
 struct FoldingRouteTests {
     static let traditional = #"{"id": "tw-1", "title": "系統管理", "body": "在系統中設定軟體套件。"}"#
 
     @Test("a folded index: POSTed traditional text is found by a simplified query, highlighted as written; /stats names the fold")
     func folded() async throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hanserve-tests-\(UUID().uuidString)").appendingPathComponent("index").path
+        let path = temporaryPath()
         try IndexWriter.waitingForLock(path: path, folding: .variants).close()
         try await ServerTest.withServer([], configure: { $0.indexPath = path }) { client in
             #expect(try await ServerTest.post(client, Self.traditional).status == .ok)

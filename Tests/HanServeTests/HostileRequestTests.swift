@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("Hostile requests: a clear JSON error, and the index unchanged")
+@Suite("Hostile requests: a clear JSON error, and the index unchanged", .removingTemporaryFolders)
 struct HostileRequestTests {
     /// What the index holds, as the API reports it: counts and every document's segments.
     private func snapshot(_ client: some TestClientProtocol) async throws -> [String] {

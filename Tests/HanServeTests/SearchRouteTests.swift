@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("GET /search")
+@Suite("GET /search", .removingTemporaryFolders)
 struct SearchRouteTests {
     @Test("finds every segment containing the query, with hit fields, took_ms and hit dates")
     func searchFinds() async throws {

@@ -7,7 +7,7 @@ import Logging
 import HanSearchTestSupport
 import Testing
 
-@Suite("service routes, errors and configuration")
+@Suite("service routes, errors and configuration", .removingTemporaryFolders)
 struct ServiceRouteTests {
     @Test("GET /health answers ok")
     func health() async throws {

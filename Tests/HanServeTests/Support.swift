@@ -26,8 +26,7 @@ enum ServerTest {
 
     /// Writes `reports` into a new index, closes it, and returns its path.
     static func makeIndex(_ reports: [Report]) throws -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hanserve-tests-\(UUID().uuidString)").appendingPathComponent("index").path
+        let path = temporaryPath()
         let writer = try IndexWriter.waitingForLock(path: path)
         for report in reports { try writer.add(report) }
         try writer.commit()

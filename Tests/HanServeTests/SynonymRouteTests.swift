@@ -6,7 +6,7 @@ import HummingbirdTesting
 import HanSearchTestSupport
 import Testing
 
-@Suite("Synonyms in the server")
+@Suite("Synonyms in the server", .removingTemporaryFolders)
 struct SynonymRouteTests {
     static let reports = [
         Report(id: "s1", title: "港城", body: "招引企业来甬落户发展。\n宁波落户政策。\n杭州落户。"),
@@ -74,7 +74,7 @@ struct SynonymRouteTests {
 
     @Test("the watcher reloads a file that changes on disk by itself")
     func watcher() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hanserve-tests-\(UUID().uuidString)")
+        let folder = URL(fileURLWithPath: temporaryPath("synonyms"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("synonyms.txt").path
         try "甬 宁波\n".write(toFile: file, atomically: true, encoding: .utf8)

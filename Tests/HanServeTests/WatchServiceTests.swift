@@ -1,15 +1,16 @@
 import Foundation
 import HanSearch
+import HanSearchTestSupport
 @testable import HanServe
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("hanserve --watch")
+@Suite("hanserve --watch", .removingTemporaryFolders)
 struct WatchServiceTests {
     /// A new folder to watch, with `files` (name → text) modified a minute ago.
     private static func folder(_ files: [String: String]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hanserve-watch-\(UUID().uuidString)").path
+        let folder = temporaryPath("watch")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, text) in files {
             let path = folder + "/" + name
