@@ -46,7 +46,7 @@ enum CLI {
         reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errData.isSet { Thread.sleep(forTimeInterval: 0.01) }
+        errData.waitUntilSet()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData.value, as: UTF8.self))
     }
@@ -54,9 +54,13 @@ enum CLI {
     /// Data handed from the stderr reader thread.
     final class LockedData: @unchecked Sendable {
         private let lock = NSLock()
+        private let done = DispatchSemaphore(value: 0)
         private var data: Data?
-        func set(_ value: Data) { lock.withLock { data = value } }
-        var isSet: Bool { lock.withLock { data != nil } }
+        func set(_ value: Data) {
+            lock.withLock { data = value }
+            done.signal()
+        }
+        func waitUntilSet() { done.wait() }
         var value: Data { lock.withLock { data ?? Data() } }
     }
 }
