@@ -15,6 +15,13 @@ struct HanIndex: ParsableCommand {
         subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ParseCommand.self, StatsCommand.self,
                       SynonymsCommand.self, WatchCommand.self]
     )
+
+    static func main() {
+        // A write to a remote shard whose connection closed must fail with an error (see RemoteTimeouts),
+        // not end the process.
+        signal(SIGPIPE, SIG_IGN)
+        main(nil)
+    }
 }
 
 /// The `--index DIR` option shared by every subcommand.

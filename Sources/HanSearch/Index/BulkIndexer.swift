@@ -14,8 +14,8 @@ import Xapian
 ///   fell by a quarter from Xapian's default of 10,000 documents to about 2,000 segments (256 KB of
 ///   text), and rose by a third at 30,000. Each worker therefore commits every ``commitBytes`` of
 ///   input, 256 KB, or less when the memory budget is too small for that (Xapian's own document-count
-///   threshold, `XAPIAN_FLUSH_THRESHOLD`, is lifted so that it does not interfere). Peak memory thus
-///   depends on the number of workers and the budget, not on the corpus size.
+///   threshold, `XAPIAN_FLUSH_THRESHOLD`, is lifted by the executable: ``recommendedFlushThreshold``).
+///   Peak memory thus depends on the number of workers and the budget, not on the corpus size.
 /// - ``finish()`` merges the shards with Xapian's compaction: one sequential pass over each table,
 ///   writing full blocks (the index is about half the size of one built by updates) and syncing once.
 ///   The result replaces the (empty) index folder by a rename.
@@ -24,6 +24,12 @@ import Xapian
 ///
 /// Not thread-safe: call it from one thread. Nothing is visible at `path` until ``finish()`` returns.
 public final class BulkIndexer {
+    /// The `XAPIAN_FLUSH_THRESHOLD` for a process that runs bulk builds. Xapian flushes every that many
+    /// documents (10,000 by default, tiny for segments); with this the workers decide when to commit
+    /// instead. The variable holds for the whole process, so the executable sets it, before the build
+    /// (Xapian reads it when a database is opened); without it a build is slower, not wrong.
+    public static let recommendedFlushThreshold = "4000000000"
+
     /// Tuning knobs.
     public struct Options: Sendable {
         /// Worker threads, each writing one shard.
@@ -117,9 +123,6 @@ public final class BulkIndexer {
         let buffers = max(options.memoryBudget - BulkIndexer.fixedOverhead, 16 << 20)
         commitBytes = max(min(buffers / options.workers / BulkIndexer.bufferBytesPerInputByte,
                               BulkIndexer.preferredCommitBytes), 16 << 10)
-        // Xapian flushes every XAPIAN_FLUSH_THRESHOLD documents (10,000 by default, tiny for segments);
-        // the workers decide when to commit instead. Read when a database is opened.
-        setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1)
         BulkIndexer.removeAbandonedScratch(of: path)
         let scratch = path + ".bulk-\(ProcessInfo.processInfo.processIdentifier)"
         let queue = BatchQueue(capacity: options.workers * 2)

@@ -141,7 +141,6 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
     ///
     /// Throws ``ShardsUnavailableError`` naming the remote shards that cannot be reached.
     func openDatabase(timeouts: RemoteTimeouts) throws -> Database {
-        _ = ignoreBrokenPipes
         let database = try Database(shards: [])
         for shard in shards {
             switch shard {
@@ -166,8 +165,7 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
 
     /// The remote shards that do not answer now: each one is connected to afresh, with `timeouts`.
     public func unreachable(timeouts: RemoteTimeouts) -> [ShardLocation] {
-        _ = ignoreBrokenPipes
-        return shards.filter { shard in
+        shards.filter { shard in
             guard case .remote(let host, let port) = shard else { return false }
             do throws(XapianError) {
                 let probe = try Database(remoteHost: host, port: port, timeouts: timeouts)
@@ -194,11 +192,9 @@ public struct ShardsUnavailableError: Error, CustomStringConvertible, Equatable,
     }
 }
 
-/// A write to a closed remote connection must fail with an error, not end the process with SIGPIPE.
-/// Evaluated once, before the first remote connection.
-let ignoreBrokenPipes: Void = {
-    signal(SIGPIPE, SIG_IGN)
-}()
-
 /// Timeouts for remote shards (re-exported so that users of HanSearch need not import Xapian).
+///
+/// A process that connects to remote shards must ignore `SIGPIPE` (`signal(SIGPIPE, SIG_IGN)`, as
+/// hanindex and hanserve do at start): a write to a closed connection must fail with an error, not end
+/// the process.
 public typealias RemoteTimeouts = Xapian.RemoteTimeouts

@@ -22,7 +22,6 @@ public final class ShardedWriter {
     /// ``IndexWriter/init(path:segmenter:folding:)`` otherwise.
     public init(shards: ShardList, timeouts: RemoteTimeouts = RemoteTimeouts(),
                 segmenter: Segmenter = Segmenter(), folding: Folding? = nil) throws {
-        _ = ignoreBrokenPipes
         self.shards = shards
         self.timeouts = timeouts
         self.segmenter = segmenter
