@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// Builds a new index from scratch, fast, within a memory budget.
 ///
@@ -110,9 +110,7 @@ public final class BulkIndexer {
         self.path = path
         self.options = options
         guard BulkIndexer.canBuild(at: path) else {
-            throw .engine(action: "starting a bulk build of \(path)",
-                          XapianError(type: "InvalidOperationError",
-                                      message: "the folder holds an index with documents or other files"))
+            throw .folderNotEmpty(path: path)
         }
         if FileManager.default.fileExists(atPath: path) {
             // An empty index: make sure nobody writes to it, since it will be replaced.
@@ -132,8 +130,7 @@ public final class BulkIndexer {
             try? FileManager.default.removeItem(atPath: scratch)
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         } catch {
-            throw .engine(action: "creating \(scratch)",
-                          XapianError(type: "DatabaseCreateError", message: error.localizedDescription))
+            throw .io(error, path: scratch)
         }
         let commitBytes = self.commitBytes
         let shardBytes = options.shardBytes
@@ -251,8 +248,8 @@ public final class BulkIndexer {
         batch = []
         batch.reserveCapacity(full.count)
         if !queue.push(ShardBatch(segments: full, bytes: batchBytes)) {
-            throw workers.lazy.compactMap(\.error).first
-                ?? .engine(action: "indexing", XapianError(type: "UnknownError", message: "a worker stopped"))
+            // The queue fails only after a worker recorded its error.
+            throw workers.lazy.compactMap(\.error).first!
         }
         batchBytes = 0
     }
@@ -276,8 +273,7 @@ public final class BulkIndexer {
             try deferred?.write(contentsOf: line)
             deferredCount += 1
         } catch {
-            throw .engine(action: "setting aside a repeated document",
-                          XapianError(type: "DatabaseError", message: "\(error)"))
+            throw .io(error, path: deferredPath)
         }
     }
 
@@ -289,7 +285,7 @@ public final class BulkIndexer {
         do {
             lines = try String(contentsOfFile: deferredPath, encoding: .utf8).split(separator: "\n")
         } catch {
-            throw .engine(action: "reading \(deferredPath)", XapianError(type: "DatabaseError", message: "\(error)"))
+            throw .io(error, path: deferredPath)
         }
         let decoder = JSONDecoder()
         for line in lines {

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// What the index remembers about one input file: enough to tell, after a restart, whether the file
 /// changed, and which documents to replace or delete when it does.

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// What is wrong with one record of a batch of reports (or with the batch as a whole).
 public struct RecordProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// How search results are ordered.
 public enum ResultOrder: String, Sendable, Codable, CaseIterable {
@@ -318,7 +318,7 @@ public final class SearchIndex {
     static func isModified(_ error: Error) -> Bool {
         switch error {
         case let error as XapianError: return error.isModified
-        case HanSearchError.engine(_, let error): return error.isModified
+        case HanSearchError.modified: return true
         default: return false
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// Where one shard of an index lives.
 public enum ShardLocation: Sendable, Hashable, CustomStringConvertible {
@@ -152,7 +152,8 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
                 }
             case .remote(let host, let port):
                 do {
-                    try database.addRemote(host: host, port: port, timeouts: timeouts)
+                    try database.addRemote(host: host, port: port, operationMilliseconds: timeouts.operationMilliseconds,
+                                           connectMilliseconds: timeouts.connectMilliseconds)
                 } catch where error.isNetworkError {
                     throw ShardsUnavailableError(shards: [shard], reason: error.message)
                 } catch {
@@ -168,7 +169,8 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
         shards.filter { shard in
             guard case .remote(let host, let port) = shard else { return false }
             do throws(XapianError) {
-                let probe = try Database(remoteHost: host, port: port, timeouts: timeouts)
+                let probe = try Database(remoteHost: host, port: port, operationMilliseconds: timeouts.operationMilliseconds,
+                                         connectMilliseconds: timeouts.connectMilliseconds)
                 _ = try probe.reopen()
                 return false
             } catch {
@@ -192,9 +194,25 @@ public struct ShardsUnavailableError: Error, CustomStringConvertible, Equatable,
     }
 }
 
-/// Timeouts for remote shards (re-exported so that users of HanSearch need not import Xapian).
+/// Timeouts for remote shards (served by `xapian-tcpsrv`).
 ///
 /// A process that connects to remote shards must ignore `SIGPIPE` (`signal(SIGPIPE, SIG_IGN)`, as
 /// hanindex and hanserve do at start): a write to a closed connection must fail with an error, not end
 /// the process.
-public typealias RemoteTimeouts = Xapian.RemoteTimeouts
+public struct RemoteTimeouts: Sendable, Equatable {
+    /// How long one operation may wait for the server before failing, in milliseconds.
+    public var operationMilliseconds: UInt32
+    /// How long connecting may take before failing, in milliseconds (must be positive).
+    public var connectMilliseconds: UInt32
+
+    /// Creates timeouts; Xapian's own defaults are 10 s each.
+    public init(operationMilliseconds: UInt32 = 10_000, connectMilliseconds: UInt32 = 10_000) {
+        self.operationMilliseconds = operationMilliseconds
+        self.connectMilliseconds = connectMilliseconds
+    }
+
+    /// The same `milliseconds` for connecting and for each operation.
+    public static func milliseconds(_ milliseconds: UInt32) -> RemoteTimeouts {
+        RemoteTimeouts(operationMilliseconds: milliseconds, connectMilliseconds: milliseconds)
+    }
+}
