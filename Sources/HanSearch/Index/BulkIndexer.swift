@@ -281,19 +281,26 @@ public final class BulkIndexer {
     private func applyDeferred() throws(HanSearchError) {
         try? deferred?.close()
         let writer = try IndexWriter(path: path, segmenter: options.segmenter, folding: options.folding)
-        let lines: [Substring]
+        let bytes: Data
         do {
-            lines = try String(contentsOfFile: deferredPath, encoding: .utf8).split(separator: "\n")
+            bytes = try Data(contentsOf: URL(fileURLWithPath: deferredPath))
         } catch {
             throw .io(error, path: deferredPath)
         }
         let decoder = JSONDecoder()
-        for line in lines {
-            guard let item = try? decoder.decode(Deferred.self, from: Data(line.utf8)) else { continue }
-            switch item {
-            case .report(let report): try writer.add(report)
-            case .page(let page, let fileID): try writer.add(page: page, fileID: fileID)
+        try JSONLines.split([UInt8](bytes)[...]) { line, number throws(HanSearchError) in
+            let item: Deferred
+            do {
+                item = try decoder.decode(Deferred.self, from: Data(line))
+            } catch {
+                // The build wrote this file itself: a line that does not decode is a document lost.
+                throw .data(action: "reading line \(number) of \(deferredPath)", message: "\(error)")
             }
+            switch item {
+            case .report(let report): _ = try writer.add(report)
+            case .page(let page, let fileID): _ = try writer.add(page: page, fileID: fileID)
+            }
+            return true
         }
         try writer.commit()
         try writer.close()
