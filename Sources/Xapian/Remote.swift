@@ -23,7 +23,7 @@ extension Database {
     public func addRemote(host: String, port: UInt16, operationMilliseconds: UInt32,
                           connectMilliseconds: UInt32) throws(XapianError) {
         try call {
-            hx_database_add_remote(handle, host, UInt32(port), operationMilliseconds, connectMilliseconds, &$0)
+            hx_database_add_remote(reader, host, UInt32(port), operationMilliseconds, connectMilliseconds, &$0)
         }
     }
 }
