@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // A thin extern "C" API over Xapian's C++ API: opaque handles, every exception caught.
@@ -30,7 +31,10 @@ let package = Package(
         // Swift classes that own CXapian handles and throw typed errors.
         .target(name: "Xapian", dependencies: ["CXapian"]),
         // The model: normalization, tokenizer, query language, readers, indexing and search.
-        .target(name: "HanSearch", dependencies: ["Xapian"]),
+        .target(
+            name: "HanSearch",
+            dependencies: ["Xapian", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "hanindex",
             dependencies: [

@@ -57,31 +57,13 @@ static_assert(HX_DB_CREATE_OR_OVERWRITE == Xapian::DB_CREATE_OR_OVERWRITE, "acti
 static_assert(HX_DB_CREATE == Xapian::DB_CREATE, "action");
 static_assert(HX_DB_OPEN == Xapian::DB_OPEN, "action");
 static_assert(HX_DB_NO_SYNC == Xapian::DB_NO_SYNC, "flag");
-static_assert(HX_DB_FULL_SYNC == Xapian::DB_FULL_SYNC, "flag");
-static_assert(HX_DB_NO_TERMLIST == Xapian::DB_NO_TERMLIST, "flag");
-static_assert(HX_DB_RETRY_LOCK == Xapian::DB_RETRY_LOCK, "flag");
-static_assert(HX_DB_BACKEND_GLASS == Xapian::DB_BACKEND_GLASS, "flag");
-static_assert(HX_DB_BACKEND_CHERT == Xapian::DB_BACKEND_CHERT, "flag");
-static_assert(HX_DB_BACKEND_INMEMORY == Xapian::DB_BACKEND_INMEMORY, "flag");
-static_assert(HX_COMPACT_STANDARD == Xapian::Compactor::STANDARD, "compact");
 static_assert(HX_COMPACT_FULL == Xapian::Compactor::FULL, "compact");
-static_assert(HX_COMPACT_FULLER == Xapian::Compactor::FULLER, "compact");
-static_assert(HX_COMPACT_NO_RENUMBER == Xapian::DBCOMPACT_NO_RENUMBER, "compact");
-static_assert(HX_COMPACT_MULTIPASS == Xapian::DBCOMPACT_MULTIPASS, "compact");
 static_assert(HX_OP_AND == Xapian::Query::OP_AND, "op");
 static_assert(HX_OP_OR == Xapian::Query::OP_OR, "op");
 static_assert(HX_OP_AND_NOT == Xapian::Query::OP_AND_NOT, "op");
-static_assert(HX_OP_XOR == Xapian::Query::OP_XOR, "op");
 static_assert(HX_OP_AND_MAYBE == Xapian::Query::OP_AND_MAYBE, "op");
 static_assert(HX_OP_FILTER == Xapian::Query::OP_FILTER, "op");
-static_assert(HX_OP_NEAR == Xapian::Query::OP_NEAR, "op");
 static_assert(HX_OP_PHRASE == Xapian::Query::OP_PHRASE, "op");
-static_assert(HX_OP_ELITE_SET == Xapian::Query::OP_ELITE_SET, "op");
-static_assert(HX_OP_SYNONYM == Xapian::Query::OP_SYNONYM, "op");
-static_assert(HX_OP_MAX == Xapian::Query::OP_MAX, "op");
-static_assert(HX_DOCID_ASCENDING == Xapian::Enquire::ASCENDING, "order");
-static_assert(HX_DOCID_DESCENDING == Xapian::Enquire::DESCENDING, "order");
-static_assert(HX_DOCID_DONT_CARE == Xapian::Enquire::DONT_CARE, "order");
 
 namespace {
 
@@ -155,37 +137,10 @@ void require(const void *p, const char *what) {
     if (!p) throw Xapian::InvalidArgumentError(std::string("NULL ") + what);
 }
 
-// Shared implementations for Database and WritableDatabase reads.
-void get_metadata(const Xapian::Database &db, const char *key, char **value, size_t *len) {
-    require(key, "key");
-    require(value, "value");
-    std::string v = db.get_metadata(key);
-    *value = dup_string(v);
-    if (len) *len = v.size();
-}
-
 hx_mset *check_index(const hx_mset *m, size_t i) {
     require(m, "mset");
     if (i >= m->mset.size()) throw Xapian::RangeError("MSet index out of range");
     return const_cast<hx_mset *>(m);
-}
-
-// Concatenates get(item) over all MSet items into one malloc'ed buffer, with each length.
-template <class Get>
-void copy_item_strings(const hx_mset *mset, char **bytes, size_t *bytes_len, uint32_t *lengths, Get get) {
-    require(mset, "mset");
-    require(bytes, "bytes");
-    require(bytes_len, "bytes_len");
-    require(lengths, "lengths");
-    std::string all;
-    size_t i = 0;
-    for (auto it = mset->mset.begin(), end = mset->mset.end(); it != end; ++it, ++i) {
-        std::string item = get(it);
-        lengths[i] = static_cast<uint32_t>(item.size());
-        all += item;
-    }
-    *bytes = all.empty() ? nullptr : dup_string(all);
-    *bytes_len = all.size();
 }
 
 }  // namespace
@@ -202,8 +157,6 @@ void hx_error_free(hx_error *err) {
 }
 
 void hx_string_free(char *s) { std::free(s); }
-
-const char *hx_version_string(void) { return Xapian::version_string(); }
 
 /* ------------------------------------------------------- read database */
 
@@ -236,13 +189,6 @@ int hx_database_reopen(hx_database *db, int *changed, hx_error **err) {
     });
 }
 
-int hx_database_close(hx_database *db, hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        db->db.close();
-    });
-}
-
 int hx_database_compact(const hx_database *db, const char *dest, unsigned flags, int block_size,
                         hx_error **err) {
     return guard(err, [&] {
@@ -257,20 +203,6 @@ int hx_database_get_doccount(const hx_database *db, uint32_t *out, hx_error **er
     return guard(err, [&] {
         require(db, "database");
         *out = db->db.get_doccount();
-    });
-}
-
-int hx_database_get_lastdocid(const hx_database *db, uint32_t *out, hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        *out = db->db.get_lastdocid();
-    });
-}
-
-int hx_database_get_avlength(const hx_database *db, double *out, hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        *out = db->db.get_avlength();
     });
 }
 
@@ -293,19 +225,15 @@ int hx_database_count_terms(const hx_database *db, const char *prefix, uint64_t 
     });
 }
 
-int hx_database_term_exists(const hx_database *db, const char *term, int *out, hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        require(term, "term");
-        *out = db->db.term_exists(term) ? 1 : 0;
-    });
-}
-
 int hx_database_get_metadata(const hx_database *db, const char *key, char **value, size_t *len,
                              hx_error **err) {
     return guard(err, [&] {
         require(db, "database");
-        get_metadata(db->db, key, value, len);
+        require(key, "key");
+        require(value, "value");
+        std::string v = db->db.get_metadata(key);
+        *value = dup_string(v);
+        if (len) *len = v.size();
     });
 }
 
@@ -403,15 +331,6 @@ int hx_writable_database_replace_document_by_term(hx_writable_database *db,
     });
 }
 
-int hx_writable_database_replace_document(hx_writable_database *db, uint32_t docid,
-                                          const hx_document *doc, hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        require(doc, "document");
-        db->db.replace_document(docid, doc->doc);
-    });
-}
-
 int hx_writable_database_delete_documents_by_term(hx_writable_database *db, const char *term,
                                                   hx_error **err) {
     return guard(err, [&] {
@@ -458,48 +377,6 @@ int hx_writable_database_cancel_transaction(hx_writable_database *db, hx_error *
     });
 }
 
-int hx_writable_database_get_doccount(const hx_writable_database *db, uint32_t *out,
-                                      hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        *out = db->db.get_doccount();
-    });
-}
-
-int hx_writable_database_get_lastdocid(const hx_writable_database *db, uint32_t *out,
-                                       hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        *out = db->db.get_lastdocid();
-    });
-}
-
-int hx_writable_database_get_termfreq(const hx_writable_database *db, const char *term,
-                                      uint32_t *out, hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        require(term, "term");
-        *out = db->db.get_termfreq(term);
-    });
-}
-
-int hx_writable_database_term_exists(const hx_writable_database *db, const char *term, int *out,
-                                     hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        require(term, "term");
-        *out = db->db.term_exists(term) ? 1 : 0;
-    });
-}
-
-int hx_writable_database_get_metadata(const hx_writable_database *db, const char *key,
-                                      char **value, size_t *len, hx_error **err) {
-    return guard(err, [&] {
-        require(db, "database");
-        get_metadata(db->db, key, value, len);
-    });
-}
-
 int hx_writable_database_set_metadata(hx_writable_database *db, const char *key,
                                       const char *value, size_t len, hx_error **err) {
     return guard(err, [&] {
@@ -540,23 +417,6 @@ int hx_document_get_data(const hx_document *doc, char **data, size_t *len, hx_er
         std::string d = doc->doc.get_data();
         *data = dup_string(d);
         if (len) *len = d.size();
-    });
-}
-
-int hx_document_add_term(hx_document *doc, const char *term, uint32_t wdf_inc, hx_error **err) {
-    return guard(err, [&] {
-        require(doc, "document");
-        require(term, "term");
-        doc->doc.add_term(term, wdf_inc);
-    });
-}
-
-int hx_document_add_posting(hx_document *doc, const char *term, uint32_t pos, uint32_t wdf_inc,
-                            hx_error **err) {
-    return guard(err, [&] {
-        require(doc, "document");
-        require(term, "term");
-        doc->doc.add_posting(term, pos, wdf_inc);
     });
 }
 
@@ -616,24 +476,6 @@ int hx_document_add_value(hx_document *doc, uint32_t slot, const char *value, si
         require(doc, "document");
         if (len) require(value, "value");
         doc->doc.add_value(slot, std::string(value ? value : "", len));
-    });
-}
-
-int hx_document_get_value(const hx_document *doc, uint32_t slot, char **value, size_t *len,
-                          hx_error **err) {
-    return guard(err, [&] {
-        require(doc, "document");
-        require(value, "value");
-        std::string v = doc->doc.get_value(slot);
-        *value = dup_string(v);
-        if (len) *len = v.size();
-    });
-}
-
-int hx_document_get_docid(const hx_document *doc, uint32_t *out, hx_error **err) {
-    return guard(err, [&] {
-        require(doc, "document");
-        *out = doc->doc.get_docid();
     });
 }
 
@@ -727,35 +569,8 @@ hx_query *hx_query_value_range(uint32_t slot, const char *lo, size_t lo_len, con
     });
 }
 
-hx_query *hx_query_value_ge(uint32_t slot, const char *lo, size_t lo_len, hx_error **err) {
-    return guard_ptr<hx_query>(err, [&] {
-        if (lo_len) require(lo, "lo");
-        return new hx_query{
-            Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(lo ? lo : "", lo_len))};
-    });
-}
-
-hx_query *hx_query_value_le(uint32_t slot, const char *hi, size_t hi_len, hx_error **err) {
-    return guard_ptr<hx_query>(err, [&] {
-        if (hi_len) require(hi, "hi");
-        return new hx_query{
-            Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, std::string(hi ? hi : "", hi_len))};
-    });
-}
-
 hx_query *hx_query_match_all(hx_error **err) {
     return guard_ptr<hx_query>(err, [&] { return new hx_query{Xapian::Query::MatchAll}; });
-}
-
-hx_query *hx_query_match_nothing(hx_error **err) {
-    return guard_ptr<hx_query>(err, [&] { return new hx_query{Xapian::Query::MatchNothing}; });
-}
-
-char *hx_query_get_description(const hx_query *q, hx_error **err) {
-    return guard_ptr<char>(err, [&] {
-        require(q, "query");
-        return dup_string(q->query.get_description());
-    });
 }
 
 void hx_query_free(hx_query *q) { delete q; }
@@ -763,13 +578,6 @@ void hx_query_free(hx_query *q) { delete q; }
 /* -------------------------------------------------------------- enquire */
 
 hx_enquire *hx_enquire_new(const hx_database *db, hx_error **err) {
-    return guard_ptr<hx_enquire>(err, [&] {
-        require(db, "database");
-        return new hx_enquire(db->db);
-    });
-}
-
-hx_enquire *hx_enquire_new_writable(const hx_writable_database *db, hx_error **err) {
     return guard_ptr<hx_enquire>(err, [&] {
         require(db, "database");
         return new hx_enquire(db->db);
@@ -786,29 +594,10 @@ int hx_enquire_set_query(hx_enquire *enq, const hx_query *q, hx_error **err) {
     });
 }
 
-int hx_enquire_set_weighting_bm25(hx_enquire *enq, double k1, double k2, double k3, double b,
-                                  double min_normlen, hx_error **err) {
-    return guard(err, [&] {
-        require(enq, "enquire");
-        enq->enquire.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
-    });
-}
-
 int hx_enquire_set_weighting_bool(hx_enquire *enq, hx_error **err) {
     return guard(err, [&] {
         require(enq, "enquire");
         enq->enquire.set_weighting_scheme(Xapian::BoolWeight());
-    });
-}
-
-int hx_enquire_set_docid_order(hx_enquire *enq, int order, hx_error **err) {
-    return guard(err, [&] {
-        require(enq, "enquire");
-        if (order != HX_DOCID_ASCENDING && order != HX_DOCID_DESCENDING &&
-            order != HX_DOCID_DONT_CARE) {
-            throw Xapian::InvalidArgumentError("invalid docid order");
-        }
-        enq->enquire.set_docid_order(static_cast<Xapian::Enquire::docid_order>(order));
     });
 }
 
@@ -823,33 +612,11 @@ int hx_enquire_set_collapse_key(hx_enquire *enq, uint32_t slot, uint32_t max, hx
     });
 }
 
-int hx_enquire_set_sort_by_relevance(hx_enquire *enq, hx_error **err) {
-    return guard(err, [&] {
-        require(enq, "enquire");
-        enq->enquire.set_sort_by_relevance();
-    });
-}
-
-int hx_enquire_set_sort_by_value(hx_enquire *enq, uint32_t slot, int reverse, hx_error **err) {
-    return guard(err, [&] {
-        require(enq, "enquire");
-        enq->enquire.set_sort_by_value(slot, reverse != 0);
-    });
-}
-
 int hx_enquire_set_sort_by_value_then_relevance(hx_enquire *enq, uint32_t slot, int reverse,
                                                 hx_error **err) {
     return guard(err, [&] {
         require(enq, "enquire");
         enq->enquire.set_sort_by_value_then_relevance(slot, reverse != 0);
-    });
-}
-
-int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, int reverse,
-                                                hx_error **err) {
-    return guard(err, [&] {
-        require(enq, "enquire");
-        enq->enquire.set_sort_by_relevance_then_value(slot, reverse != 0);
     });
 }
 
@@ -876,14 +643,6 @@ hx_value_count_spy *hx_value_count_spy_new(uint32_t slot, hx_error **err) {
 }
 
 void hx_value_count_spy_free(hx_value_count_spy *spy) { delete spy; }
-
-int hx_value_count_spy_get_total(const hx_value_count_spy *spy, uint32_t *out, hx_error **err) {
-    return guard(err, [&] {
-        require(spy, "spy");
-        require(out, "out");
-        *out = static_cast<uint32_t>(spy->spy.get_total());
-    });
-}
 
 int hx_value_count_spy_get_value_count(const hx_value_count_spy *spy, size_t *out, hx_error **err) {
     return guard(err, [&] {
@@ -925,13 +684,6 @@ void hx_mset_free(hx_mset *mset) { delete mset; }
 
 size_t hx_mset_size(const hx_mset *mset) { return mset ? mset->mset.size() : 0; }
 
-int hx_mset_get_matches_estimated(const hx_mset *mset, uint32_t *out, hx_error **err) {
-    return guard(err, [&] {
-        require(mset, "mset");
-        *out = mset->mset.get_matches_estimated();
-    });
-}
-
 int hx_mset_get_matches_lower_bound(const hx_mset *mset, uint32_t *out, hx_error **err) {
     return guard(err, [&] {
         require(mset, "mset");
@@ -946,50 +698,33 @@ int hx_mset_get_matches_upper_bound(const hx_mset *mset, uint32_t *out, hx_error
     });
 }
 
-int hx_mset_get_items(const hx_mset *mset, uint32_t *docids, double *weights, uint32_t *ranks,
-                      int32_t *percents, hx_error **err) {
+int hx_mset_get_items(const hx_mset *mset, uint32_t *docids, double *weights, hx_error **err) {
     return guard(err, [&] {
         require(mset, "mset");
         size_t i = 0;
         for (auto it = mset->mset.begin(), end = mset->mset.end(); it != end; ++it, ++i) {
             if (docids) docids[i] = *it;
             if (weights) weights[i] = it.get_weight();
-            if (ranks) ranks[i] = it.get_rank();
-            if (percents) percents[i] = it.get_percent();
         }
-    });
-}
-
-int hx_mset_get_docid(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err) {
-    return guard(err, [&] { *out = *check_index(mset, i)->mset[i]; });
-}
-
-int hx_mset_get_weight(const hx_mset *mset, size_t i, double *out, hx_error **err) {
-    return guard(err, [&] { *out = check_index(mset, i)->mset[i].get_weight(); });
-}
-
-int hx_mset_get_rank(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err) {
-    return guard(err, [&] { *out = check_index(mset, i)->mset[i].get_rank(); });
-}
-
-int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **err) {
-    return guard(err, [&] { *out = check_index(mset, i)->mset[i].get_percent(); });
-}
-
-
-int hx_mset_get_values(const hx_mset *mset, uint32_t slot, char **bytes, size_t *bytes_len,
-                       uint32_t *lengths, hx_error **err) {
-    return guard(err, [&] {
-        copy_item_strings(mset, bytes, bytes_len, lengths,
-                          [&](const Xapian::MSetIterator &it) { return it.get_document().get_value(slot); });
     });
 }
 
 int hx_mset_get_collapse_keys(const hx_mset *mset, char **bytes, size_t *bytes_len, uint32_t *lengths,
                               hx_error **err) {
     return guard(err, [&] {
-        copy_item_strings(mset, bytes, bytes_len, lengths,
-                          [](const Xapian::MSetIterator &it) { return it.get_collapse_key(); });
+        require(mset, "mset");
+        require(bytes, "bytes");
+        require(bytes_len, "bytes_len");
+        require(lengths, "lengths");
+        std::string all;
+        size_t i = 0;
+        for (auto it = mset->mset.begin(), end = mset->mset.end(); it != end; ++it, ++i) {
+            std::string key = it.get_collapse_key();
+            lengths[i] = static_cast<uint32_t>(key.size());
+            all += key;
+        }
+        *bytes = all.empty() ? nullptr : dup_string(all);
+        *bytes_len = all.size();
     });
 }
 

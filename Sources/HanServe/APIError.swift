@@ -55,12 +55,18 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         APIError(.serviceUnavailable, code: "unavailable", message)
     }
 
-    /// The answer for a failure of the index itself.
+    /// The answer for a failure of the index itself: 503 for what passes (a lock, a shard that does not
+    /// answer, commits that kept discarding what a read was reading), 404 for a missing document, and
+    /// 500 for the rest.
     static func from(_ error: HanSearchError) -> APIError {
         switch error {
         case .documentNotFound:
             return APIError(.notFound, code: "document_not_found", error.description)
-        default:
+        case .indexLocked, .modified:
+            return unavailable(error.description)
+        case .unavailable:
+            return APIError(.serviceUnavailable, code: "shard_unavailable", error.description)
+        case .indexNotFound, .folderNotEmpty, .io, .data, .analyzerMismatch, .foldingMismatch, .engine:
             return APIError(.internalServerError, code: "index_error", error.description)
         }
     }

@@ -84,7 +84,7 @@ final class ReaderPool: Sendable {
     static func reopen(_ index: SearchIndex) throws(HanSearchError) {
         do {
             try index.reopen()
-        } catch .engine(_, let error) where error.isNetworkError {
+        } catch .unavailable {
             // A remote shard failed: the request's own read fails the same way and recovers or
             // answers 503 naming the shard (``SearchIndex/withShardRecovery(_:)``).
         }

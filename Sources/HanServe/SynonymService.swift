@@ -13,7 +13,7 @@ import UnixSignals
 final class SynonymStore: Sendable {
     private struct State {
         var table: SynonymTable
-        var stamp: SynonymFile.Stamp?
+        var stamp: FileStamp?
         var error: String?
     }
 

@@ -21,7 +21,7 @@ public struct TermListEntry: Equatable, Hashable, Sendable, CustomStringConverti
 }
 
 /// A batch of terms with positions, accumulated into one contiguous buffer so
-/// that ``Document/addTerms(_:)-(TermBatch)`` crosses into Xapian in a single call.
+/// that ``Document/addTerms(_:)`` crosses into Xapian in a single call.
 ///
 /// Position `0` means "no position" (the term is added with `add_term`),
 /// any other value adds a posting at that (1-based) position. Each entry
@@ -40,9 +40,6 @@ public struct TermBatch: Sendable {
         }
     }
 
-    /// Number of terms in the batch.
-    public var count: Int { positions.count }
-
     /// True when the batch holds no terms.
     public var isEmpty: Bool { positions.isEmpty }
 
@@ -50,33 +47,16 @@ public struct TermBatch: Sendable {
     public mutating func append(_ term: String, position: UInt32 = 0) {
         let utf8 = term.utf8
         if utf8.isEmpty || utf8.contains(0) { return }
-        appendUnchecked(utf8, position: position)
-    }
-
-    /// Appends a term given as UTF-8 bytes at `position` (0 = no position).
-    public mutating func append(utf8 term: some Collection<UInt8>, position: UInt32 = 0) {
-        if term.isEmpty || term.contains(0) { return }
-        appendUnchecked(term, position: position)
-    }
-
-    private mutating func appendUnchecked(_ term: some Collection<UInt8>, position: UInt32) {
-        bytes.append(contentsOf: term)
+        bytes.append(contentsOf: utf8)
         bytes.append(0)
         positions.append(position)
-    }
-
-    /// Removes all terms, keeping the buffers' capacity by default.
-    public mutating func removeAll(keepingCapacity: Bool = true) {
-        bytes.removeAll(keepingCapacity: keepingCapacity)
-        positions.removeAll(keepingCapacity: keepingCapacity)
     }
 }
 
 /// A Xapian document: opaque data, terms (with optional positions) and values.
 ///
-/// Not thread-safe. Documents obtained from a database have their data and
-/// values loaded eagerly, so ``data`` and ``value(slot:)`` never touch the
-/// database afterwards; ``termList`` may.
+/// Not thread-safe. Documents obtained from a database have their data loaded
+/// eagerly, so ``data`` never touches the database afterwards; ``termList`` may.
 public final class Document {
     let handle: OpaquePointer
 
@@ -109,50 +89,6 @@ public final class Document {
         }
     }
 
-    /// The document data decoded as UTF-8 (invalid sequences repaired); setting stores the UTF-8 bytes.
-    public var dataString: String {
-        get {
-            mustSucceed { () throws(XapianError) in
-                try takeString { hx_document_get_data(handle, $0, $1, &$2) }
-            }
-        }
-        set {
-            var s = newValue
-            s.withUTF8 { buf in
-                buf.withMemoryRebound(to: CChar.self) { c in
-                    mustSucceed { () throws(XapianError) in
-                        try call { hx_document_set_data(handle, c.baseAddress, c.count, &$0) }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The document's id in the database it came from, or 0 for a new document.
-    public var docid: UInt32 {
-        var out: UInt32 = 0
-        mustSucceed { () throws(XapianError) in try call { hx_document_get_docid(handle, &out, &$0) } }
-        return out
-    }
-
-    /// Adds `term` without position information, increasing its wdf by `wdf`.
-    /// Empty terms are ignored (Xapian rejects them).
-    public func addTerm(_ term: String, wdf: Int = 1) {
-        guard !term.isEmpty else { return }
-        mustSucceed { () throws(XapianError) in
-            try call { hx_document_add_term(handle, term, u32(wdf), &$0) }
-        }
-    }
-
-    /// Adds an occurrence of `term` at `position` (1-based), increasing its wdf by `wdf`.
-    /// Empty terms are ignored (Xapian rejects them).
-    public func addPosting(_ term: String, position: UInt32, wdf: Int = 1) {
-        guard !term.isEmpty else { return }
-        mustSucceed { () throws(XapianError) in
-            try call { hx_document_add_posting(handle, term, position, u32(wdf), &$0) }
-        }
-    }
-
     /// Adds a boolean (filter) term: wdf 0, no positions. Empty terms are ignored.
     public func addBooleanTerm(_ term: String) {
         guard !term.isEmpty else { return }
@@ -161,8 +97,8 @@ public final class Document {
         }
     }
 
-    /// Adds all terms of `batch` in one call into Xapian. Equivalent to calling
-    /// ``addTerm(_:wdf:)`` (position 0) or ``addPosting(_:position:wdf:)`` for each entry in order.
+    /// Adds all terms of `batch` in one call into Xapian: Xapian's `add_term` (position 0) or
+    /// `add_posting` for each entry in order.
     public func addTerms(_ batch: TermBatch) {
         guard !batch.isEmpty else { return }
         batch.bytes.withUnsafeBufferPointer { bytes in
@@ -180,44 +116,20 @@ public final class Document {
         }
     }
 
-    /// Adds `(term, position)` pairs (position 0 = no position) in one call into Xapian.
-    public func addTerms(_ terms: some Sequence<(term: String, position: UInt32)>) {
-        var batch = TermBatch(reservingCapacity: terms.underestimatedCount)
-        for (term, position) in terms { batch.append(term, position: position) }
-        addTerms(batch)
-    }
-
     /// Stores `value` (UTF-8) in value slot `slot`; an empty value removes the slot's value.
     public func setValue(_ value: String, slot: UInt32) {
         var s = value
-        s.withUTF8 { buf in setValue(bytes: UnsafeRawBufferPointer(buf), slot: slot) }
-    }
-
-    /// Stores raw bytes in value slot `slot`; empty bytes remove the slot's value.
-    public func setValue(_ value: [UInt8], slot: UInt32) {
-        value.withUnsafeBytes { setValue(bytes: $0, slot: slot) }
-    }
-
-    private func setValue(bytes: UnsafeRawBufferPointer, slot: UInt32) {
-        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        mustSucceed { () throws(XapianError) in
-            try call { hx_document_add_value(handle, slot, base, bytes.count, &$0) }
+        s.withUTF8 { buf in
+            buf.withMemoryRebound(to: CChar.self) { c in
+                mustSucceed { () throws(XapianError) in
+                    try call { hx_document_add_value(handle, slot, c.baseAddress, c.count, &$0) }
+                }
+            }
         }
     }
 
-    /// The value in slot `slot` decoded as UTF-8, or `""` when unset.
-    public func value(slot: UInt32) -> String {
-        String(decoding: valueBytes(slot: slot), as: UTF8.self)
-    }
-
-    /// The raw bytes in value slot `slot`, empty when unset.
-    public func valueBytes(slot: UInt32) -> [UInt8] {
-        mustSucceed { () throws(XapianError) in
-            try takeBytes { hx_document_get_value(handle, slot, $0, $1, &$2) }
-        }
-    }
-
-    /// The document's terms in sorted order, with wdf and positions (for tests and debugging).
+    /// The document's terms in sorted order, with wdf and positions. Kept for the tests that compare
+    /// what two ways of indexing stored (the product never reads a term list).
     /// For a document read from a database this reads the database, and so may throw
     /// (e.g. `DatabaseModifiedError`).
     public var termList: [TermListEntry] {

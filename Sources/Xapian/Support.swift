@@ -49,14 +49,7 @@ func takeBytes(
 func takeString(
     _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, UnsafeMutablePointer<Int>, inout CError) -> Int32
 ) throws(XapianError) -> String {
-    var ptr: UnsafeMutablePointer<CChar>? = nil
-    var len = 0
-    try call { body(&ptr, &len, &$0) }
-    defer { hx_string_free(ptr) }
-    guard let ptr, len > 0 else { return "" }
-    return ptr.withMemoryRebound(to: UInt8.self, capacity: len) {
-        String(decoding: UnsafeBufferPointer(start: $0, count: len), as: UTF8.self)
-    }
+    String(decoding: try takeBytes(body), as: UTF8.self)
 }
 
 /// The strings stored back to back in `bytes` (`total` bytes, UTF-8), one per entry of `lengths`;
@@ -95,6 +88,3 @@ func takeDocids(
 /// Converts a Swift count to Xapian's 32-bit unsigned type, clamping.
 @inline(__always)
 func u32(_ n: Int) -> UInt32 { UInt32(clamping: n) }
-
-/// Xapian library version string, e.g. `"1.4.22"`.
-public var xapianVersion: String { String(cString: hx_version_string()) }

@@ -17,13 +17,6 @@ public final class ValueCountSpy {
 
     deinit { hx_value_count_spy_free(handle) }
 
-    /// How many matches the spy has seen, with or without a value in its slot.
-    public func total() throws(XapianError) -> Int {
-        var total: UInt32 = 0
-        try call { hx_value_count_spy_get_total(handle, &total, &$0) }
-        return Int(total)
-    }
-
     /// Each distinct value seen (decoded as UTF-8) with its number of matches, in ascending byte order of
     /// the values. Matches without a value in the slot are not listed.
     public func counts() throws(XapianError) -> [(value: String, count: Int)] {

@@ -5,8 +5,8 @@ import CXapian
 /// Xapian 1.4 signals conditions callers commonly want to handle with
 /// specific error classes; the convenience properties test for them:
 /// ``isLockError`` (another writer holds the database lock),
-/// ``isModified`` (a reader fell too far behind a writer — reopen and retry),
-/// ``isNotFound`` (no such document) and ``isDatabaseNotFound``.
+/// ``isModified`` (a reader fell too far behind a writer — reopen and retry)
+/// and ``isDatabaseNotFound``.
 public struct XapianError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Xapian's error class name, e.g. `"DatabaseLockError"`,
     /// `"DatabaseModifiedError"`, `"DocNotFoundError"`, `"DatabaseOpeningError"`.
@@ -30,9 +30,6 @@ public struct XapianError: Error, CustomStringConvertible, Equatable, Sendable {
     /// True when a reader's revision was overwritten by a writer
     /// (`DatabaseModifiedError`); reopen the database and retry.
     public var isModified: Bool { type == "DatabaseModifiedError" }
-
-    /// True when a requested document does not exist (`DocNotFoundError`).
-    public var isNotFound: Bool { type == "DocNotFoundError" }
 
     /// True when a database could not be opened because nothing usable exists
     /// at the path (`DatabaseNotFoundError` or `DatabaseOpeningError`).

@@ -20,6 +20,9 @@ struct HanIndex: ParsableCommand {
     /// and that only usage errors are followed by the usage: an error while running (the index locked,
     /// missing, unreachable...) is one line.
     static func main() {
+        // A write to a remote shard whose connection closed must fail with an error (see RemoteTimeouts),
+        // not end the process.
+        signal(SIGPIPE, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let first = arguments.first, !first.hasPrefix("-") {
             let names = configuration.subcommands.map { $0._commandName } + ["help"]

@@ -71,6 +71,7 @@ struct IndexCommand: ParsableCommand {
             var options = BulkIndexer.Options(memoryBudget: IndexCommand.bytes(memoryBudget) ?? 1 << 30)
             if let threads { options.workers = threads }
             options.folding = fold ?? .none
+            setenv("XAPIAN_FLUSH_THRESHOLD", BulkIndexer.recommendedFlushThreshold, 1)
             return try BulkIndexer(path: location.index, options: options)
         }
         return try UpdatingSink(writer: location.openWriter(folding: fold), batchSize: batchSize)

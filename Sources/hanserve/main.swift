@@ -49,6 +49,9 @@ struct HanServeCommand: AsyncParsableCommand {
     var watchInterval: Double = 1
 
     func run() async throws {
+        // A write to a closed connection, to a client or a remote shard, must fail with an error (see
+        // RemoteTimeouts), not end the process.
+        signal(SIGPIPE, SIG_IGN)
         var logger = Logger(label: "hanserve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         var settings = ServerConfiguration(

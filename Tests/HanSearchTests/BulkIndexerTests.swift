@@ -10,11 +10,11 @@ struct BulkIndexerTests {
     func contents(_ path: String) throws -> [String: (data: String, terms: [TermListEntry])] {
         let database = try Database(path: path)
         var result: [String: (data: String, terms: [TermListEntry])] = [:]
-        for docid in 1...max(1, try database.lastDocumentID()) {
-            guard let document = try? database.document(docid) else { continue }
+        for docid in try database.postings("") {
+            let document = try database.document(docid)
             let segment = try JSONDecoder().decode(Segment.self, from: Data(document.data))
             #expect(result[segment.id] == nil, "segment \(segment.id) is in the index twice")
-            result[segment.id] = (document.dataString, try document.termList)
+            result[segment.id] = (String(decoding: document.data, as: UTF8.self), try document.termList)
         }
         return result
     }

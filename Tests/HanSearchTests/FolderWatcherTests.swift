@@ -250,11 +250,39 @@ struct FolderWatcherTests {
         #expect(try fixture.documents("还在") == ["v1"])
     }
 
-    @Test("ContentHash is FNV-1a 64")
-    func contentHash() {
-        #expect(ContentHash.of([]) == "cbf29ce484222325")
-        #expect(ContentHash.of(Array("a".utf8)) == "af63dc4c8601ec8c")
-        #expect(ContentHash.of(Array("foobar".utf8)) == "85944171f73967e8")
+    @Test("ContentHash is the SHA-256 of the whole file, also past the first 1 MiB read")
+    func contentHash() throws {
+        let fixture = try WatchFixture()
+        try fixture.write("empty.txt", "")
+        try fixture.write("short.txt", "宁波")
+        let long = fixture.folder + "/long.bin"
+        try Data((0..<(3 << 20) + 1).map { UInt8($0 % 251) }).write(to: URL(fileURLWithPath: long))
+        #expect(try ContentHash.ofFile(fixture.folder + "/empty.txt")
+                == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(try ContentHash.ofFile(fixture.folder + "/short.txt")
+                == "1fcfa2f2bc2df3ddbabd0f5fa1f7a987e3113f0f5b50affd825e8676f3bc2012")
+        #expect(try ContentHash.ofFile(long) == "fc66cb381d8de4396b685896bfef3b1811ca920b052873bea5227a354fd64f37")
+    }
+
+    @Test("a state written with the old FNV-1a hash: skipped while its stamp holds, read once when it changes")
+    func oldHashStates() throws {
+        let fixture = try WatchFixture()
+        try fixture.write("a.jsonl", WatchFixture.jsonl([("h1", "旧哈希。")]))
+        _ = try fixture.scan()
+        try fixture.withWatcher { _, writer in
+            var state = try #require(try writer.fileState(forFile: "a.jsonl"))
+            state.hash = "af63dc4c8601ec8c"
+            try writer.beginBatch()
+            try writer.record(state, forFile: "a.jsonl")
+            try writer.commitBatch()
+        }
+        #expect(try fixture.scan().isEmpty)
+        try fixture.write("a.jsonl", WatchFixture.jsonl([("h1", "旧哈希。")]), age: 30)
+        let events = try fixture.scan()
+        #expect(events.indexed("a.jsonl").map { [$0.0, $0.1, $0.2, $0.3] } == [1, 0, 1, 0], "\(events.lines)")
+        #expect(try fixture.withWatcher { _, writer in try writer.fileState(forFile: "a.jsonl")?.hash.count } == 64)
+        #expect(try fixture.scan().isEmpty)
+        #expect(try fixture.documents("旧哈希") == ["h1"])
     }
 }
 

@@ -76,12 +76,8 @@ struct IndexFingerprint: Equatable {
         let index = try SearchIndex(path: path)
         let stats = try index.stats()
         var segments: [String] = []
-        let last = try index.database.lastDocumentID()
-        if last > 0 {
-            for docid in 1...last {
-                guard let document = try? index.database.document(docid) else { continue }
-                segments.append(String(decoding: document.data, as: UTF8.self))
-            }
+        for docid in try index.database.postings("") {
+            segments.append(String(decoding: try index.database.document(docid).data, as: UTF8.self))
         }
         return IndexFingerprint(segments: segments.sorted(), stats: [stats.documents, stats.segments, stats.terms],
                                 analyzer: stats.analyzer)

@@ -18,6 +18,10 @@
  *   metadata) are binary safe and come with an explicit length; they are
  *   also NUL-terminated for convenience.  Terms are C strings.
  * - Handles are not thread-safe.
+ *
+ * Only what HanSearch uses is bound, with one exception kept on purpose:
+ * hx_document_termlist and its accessors, which the tests use to compare
+ * what two ways of indexing stored.
  */
 #ifndef CXAPIAN_H
 #define CXAPIAN_H
@@ -46,8 +50,6 @@ void hx_error_free(hx_error *err);
 /** Releases a string or byte buffer returned by this API. */
 void hx_string_free(char *s);
 
-/** Xapian's library version, e.g. "1.4.22" (static storage, do not free). */
-const char *hx_version_string(void);
 
 /* --------------------------------------------------------------- handles */
 
@@ -70,15 +72,9 @@ enum {
     HX_DB_OPEN = 0x03
 };
 
-/* Flags, OR-ed with an action (values equal Xapian::DB_*). */
+/* A flag, OR-ed with an action (value equals Xapian::DB_NO_SYNC). */
 enum {
-    HX_DB_NO_SYNC = 0x04,
-    HX_DB_FULL_SYNC = 0x08,
-    HX_DB_NO_TERMLIST = 0x20,
-    HX_DB_RETRY_LOCK = 0x40,
-    HX_DB_BACKEND_GLASS = 0x100,
-    HX_DB_BACKEND_CHERT = 0x200,
-    HX_DB_BACKEND_INMEMORY = 0x400
+    HX_DB_NO_SYNC = 0x04
 };
 
 /* ------------------------------------------------------- read database */
@@ -93,12 +89,8 @@ void hx_database_free(hx_database *db);
 int hx_database_add_database(hx_database *db, const hx_database *other, hx_error **err);
 /** Reopens at the latest revision; *changed is set to 1 if it changed. */
 int hx_database_reopen(hx_database *db, int *changed, hx_error **err);
-int hx_database_close(hx_database *db, hx_error **err);
 int hx_database_get_doccount(const hx_database *db, uint32_t *out, hx_error **err);
-int hx_database_get_lastdocid(const hx_database *db, uint32_t *out, hx_error **err);
-int hx_database_get_avlength(const hx_database *db, double *out, hx_error **err);
 int hx_database_get_termfreq(const hx_database *db, const char *term, uint32_t *out, hx_error **err);
-int hx_database_term_exists(const hx_database *db, const char *term, int *out, hx_error **err);
 /** Number of distinct terms starting with `prefix` ("" counts every term). */
 int hx_database_count_terms(const hx_database *db, const char *prefix, uint64_t *out, hx_error **err);
 /** Metadata value for `key` ("" if unset) in a malloc'ed buffer. */
@@ -117,21 +109,16 @@ int hx_database_postlist(const hx_database *db, const char *term,
                          uint32_t **docids, size_t *count, hx_error **err);
 void hx_docids_free(uint32_t *docids);
 
-/* Compaction levels and flags for hx_database_compact (values equal
- * Xapian::Compactor::STANDARD/FULL/FULLER and Xapian::DBCOMPACT_*). */
+/* A compaction level for hx_database_compact (value equals Xapian::Compactor::FULL). */
 enum {
-    HX_COMPACT_STANDARD = 0,
-    HX_COMPACT_FULL = 1,
-    HX_COMPACT_FULLER = 2,
-    HX_COMPACT_NO_RENUMBER = 4,
-    HX_COMPACT_MULTIPASS = 8
+    HX_COMPACT_FULL = 1
 };
 
 /** Writes a compacted copy of all shards of `db` to the new database folder
- *  `dest` (Xapian::Database::compact): tables are rewritten in sorted order
- *  with full blocks, and documents of later shards are renumbered after
- *  earlier ones unless HX_COMPACT_NO_RENUMBER.  `flags` is one level OR-ed
- *  with flags; `block_size` 0 keeps the default. */
+ *  `dest` (Xapian::Database::compact): tables are rewritten in sorted order,
+ *  and documents of later shards are renumbered after earlier ones.  `flags`
+ *  are Xapian's (a level such as HX_COMPACT_FULL); `block_size` 0 keeps the
+ *  default. */
 int hx_database_compact(const hx_database *db, const char *dest, unsigned flags, int block_size,
                         hx_error **err);
 
@@ -151,8 +138,6 @@ int hx_writable_database_add_document(hx_writable_database *db, const hx_documen
 int hx_writable_database_replace_document_by_term(hx_writable_database *db, const char *unique_term,
                                                   const hx_document *doc, uint32_t *docid,
                                                   hx_error **err);
-int hx_writable_database_replace_document(hx_writable_database *db, uint32_t docid,
-                                          const hx_document *doc, hx_error **err);
 int hx_writable_database_delete_documents_by_term(hx_writable_database *db, const char *term,
                                                   hx_error **err);
 int hx_writable_database_delete_document(hx_writable_database *db, uint32_t docid, hx_error **err);
@@ -160,14 +145,6 @@ int hx_writable_database_commit(hx_writable_database *db, hx_error **err);
 int hx_writable_database_begin_transaction(hx_writable_database *db, int flushed, hx_error **err);
 int hx_writable_database_commit_transaction(hx_writable_database *db, hx_error **err);
 int hx_writable_database_cancel_transaction(hx_writable_database *db, hx_error **err);
-int hx_writable_database_get_doccount(const hx_writable_database *db, uint32_t *out, hx_error **err);
-int hx_writable_database_get_lastdocid(const hx_writable_database *db, uint32_t *out, hx_error **err);
-int hx_writable_database_get_termfreq(const hx_writable_database *db, const char *term,
-                                      uint32_t *out, hx_error **err);
-int hx_writable_database_term_exists(const hx_writable_database *db, const char *term, int *out,
-                                     hx_error **err);
-int hx_writable_database_get_metadata(const hx_writable_database *db, const char *key,
-                                      char **value, size_t *len, hx_error **err);
 int hx_writable_database_set_metadata(hx_writable_database *db, const char *key,
                                       const char *value, size_t len, hx_error **err);
 int hx_writable_database_close(hx_writable_database *db, hx_error **err);
@@ -178,9 +155,6 @@ hx_document *hx_document_new(hx_error **err);
 void hx_document_free(hx_document *doc);
 int hx_document_set_data(hx_document *doc, const char *data, size_t len, hx_error **err);
 int hx_document_get_data(const hx_document *doc, char **data, size_t *len, hx_error **err);
-int hx_document_add_term(hx_document *doc, const char *term, uint32_t wdf_inc, hx_error **err);
-int hx_document_add_posting(hx_document *doc, const char *term, uint32_t pos, uint32_t wdf_inc,
-                            hx_error **err);
 int hx_document_add_boolean_term(hx_document *doc, const char *term, hx_error **err);
 /** Bulk add: `terms` holds `count` NUL-terminated terms back to back
  *  (`terms_len` bytes in total).  positions[i] == 0 means add_term(term, 1),
@@ -191,9 +165,6 @@ int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,
                           const uint32_t *positions, size_t count, hx_error **err);
 int hx_document_add_value(hx_document *doc, uint32_t slot, const char *value, size_t len,
                           hx_error **err);
-int hx_document_get_value(const hx_document *doc, uint32_t slot, char **value, size_t *len,
-                          hx_error **err);
-int hx_document_get_docid(const hx_document *doc, uint32_t *out, hx_error **err);
 /** Snapshot of the document's terms with wdf and positions. */
 hx_termlist *hx_document_termlist(const hx_document *doc, hx_error **err);
 
@@ -212,56 +183,31 @@ enum {
     HX_OP_AND = 0,
     HX_OP_OR = 1,
     HX_OP_AND_NOT = 2,
-    HX_OP_XOR = 3,
     HX_OP_AND_MAYBE = 4,
     HX_OP_FILTER = 5,
-    HX_OP_NEAR = 6,
-    HX_OP_PHRASE = 7,
-    HX_OP_ELITE_SET = 10,
-    HX_OP_SYNONYM = 13,
-    HX_OP_MAX = 14
+    HX_OP_PHRASE = 7
 };
 
 /** A term query; pos 0 means no position. */
 hx_query *hx_query_term(const char *term, uint32_t wqf, uint32_t pos, hx_error **err);
 /** Combines `count` subqueries with operator `op`.  `parameter` is the
- *  window for PHRASE/NEAR (0 = number of subqueries) and the set size for
- *  ELITE_SET (0 = default); ignored otherwise. */
+ *  window for PHRASE (0 = number of subqueries); ignored otherwise. */
 hx_query *hx_query_combine(int op, const hx_query *const *subqueries, size_t count,
                            uint32_t parameter, hx_error **err);
 hx_query *hx_query_scale_weight(const hx_query *q, double factor, hx_error **err);
 hx_query *hx_query_value_range(uint32_t slot, const char *lo, size_t lo_len,
                                const char *hi, size_t hi_len, hx_error **err);
-hx_query *hx_query_value_ge(uint32_t slot, const char *lo, size_t lo_len, hx_error **err);
-hx_query *hx_query_value_le(uint32_t slot, const char *hi, size_t hi_len, hx_error **err);
+/** Every document (hanindex list walks them). */
 hx_query *hx_query_match_all(hx_error **err);
-hx_query *hx_query_match_nothing(hx_error **err);
-/** Xapian's get_description() in a malloc'ed string. */
-char *hx_query_get_description(const hx_query *q, hx_error **err);
 void hx_query_free(hx_query *q);
 
 /* -------------------------------------------------------------- enquire */
 
-enum {
-    HX_DOCID_ASCENDING = 1,
-    HX_DOCID_DESCENDING = 0,
-    HX_DOCID_DONT_CARE = 2
-};
-
 hx_enquire *hx_enquire_new(const hx_database *db, hx_error **err);
-hx_enquire *hx_enquire_new_writable(const hx_writable_database *db, hx_error **err);
 void hx_enquire_free(hx_enquire *enq);
 int hx_enquire_set_query(hx_enquire *enq, const hx_query *q, hx_error **err);
-int hx_enquire_set_weighting_bm25(hx_enquire *enq, double k1, double k2, double k3, double b,
-                                  double min_normlen, hx_error **err);
 int hx_enquire_set_weighting_bool(hx_enquire *enq, hx_error **err);
-/** One of HX_DOCID_ASCENDING / HX_DOCID_DESCENDING / HX_DOCID_DONT_CARE. */
-int hx_enquire_set_docid_order(hx_enquire *enq, int order, hx_error **err);
-int hx_enquire_set_sort_by_relevance(hx_enquire *enq, hx_error **err);
-int hx_enquire_set_sort_by_value(hx_enquire *enq, uint32_t slot, int reverse, hx_error **err);
 int hx_enquire_set_sort_by_value_then_relevance(hx_enquire *enq, uint32_t slot, int reverse,
-                                                hx_error **err);
-int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, int reverse,
                                                 hx_error **err);
 /** Keeps at most `max` matches per value in `slot` (Xapian's collapse key);
  *  `max` 0 turns collapsing off.  The match count then counts collapsed
@@ -281,8 +227,6 @@ int hx_enquire_add_value_count_spy(hx_enquire *enq, hx_value_count_spy *spy, hx_
  *  (Xapian::ValueCountMatchSpy; matches with no value there are not counted). */
 hx_value_count_spy *hx_value_count_spy_new(uint32_t slot, hx_error **err);
 void hx_value_count_spy_free(hx_value_count_spy *spy);
-/** How many matches the spy has seen (with or without a value). */
-int hx_value_count_spy_get_total(const hx_value_count_spy *spy, uint32_t *out, hx_error **err);
 /** How many distinct values the spy has counted. */
 int hx_value_count_spy_get_value_count(const hx_value_count_spy *spy, size_t *out, hx_error **err);
 /** The counted values in ascending byte order: back to back in one malloc'ed
@@ -298,25 +242,16 @@ int hx_value_count_spy_get_values(const hx_value_count_spy *spy, char **bytes, s
 
 void hx_mset_free(hx_mset *mset);
 size_t hx_mset_size(const hx_mset *mset);
-int hx_mset_get_matches_estimated(const hx_mset *mset, uint32_t *out, hx_error **err);
 int hx_mset_get_matches_lower_bound(const hx_mset *mset, uint32_t *out, hx_error **err);
 int hx_mset_get_matches_upper_bound(const hx_mset *mset, uint32_t *out, hx_error **err);
-/** Copies the first hx_mset_size() items' fields into caller arrays (each
- *  may be NULL to skip it). */
-int hx_mset_get_items(const hx_mset *mset, uint32_t *docids, double *weights, uint32_t *ranks,
-                      int32_t *percents, hx_error **err);
-int hx_mset_get_docid(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err);
-int hx_mset_get_weight(const hx_mset *mset, size_t i, double *out, hx_error **err);
-int hx_mset_get_rank(const hx_mset *mset, size_t i, uint32_t *out, hx_error **err);
-int hx_mset_get_percent(const hx_mset *mset, size_t i, int32_t *out, hx_error **err);
-/** The values in slot `slot` of all hx_mset_size() items, in one call: the
- *  values back to back in one malloc'ed buffer (*bytes, *bytes_len bytes;
- *  NULL when all are empty) and each one's length in the caller's array
- *  `lengths` (hx_mset_size() entries).  Unset values are empty. */
-int hx_mset_get_values(const hx_mset *mset, uint32_t slot, char **bytes, size_t *bytes_len,
-                       uint32_t *lengths, hx_error **err);
-/** Like hx_mset_get_values, for the items' collapse keys (empty when the
- *  enquire did not collapse): no document is read. */
+/** Copies the hx_mset_size() items' docids and weights into caller arrays
+ *  (each may be NULL to skip it). */
+int hx_mset_get_items(const hx_mset *mset, uint32_t *docids, double *weights, hx_error **err);
+/** The collapse keys of all hx_mset_size() items (empty when the enquire did
+ *  not collapse), in one call and without reading any document: back to back
+ *  in one malloc'ed buffer (*bytes, *bytes_len bytes; NULL when all are
+ *  empty), each one's length in the caller's array `lengths`
+ *  (hx_mset_size() entries). */
 int hx_mset_get_collapse_keys(const hx_mset *mset, char **bytes, size_t *bytes_len, uint32_t *lengths,
                               hx_error **err);
 /** Document data of item i in a malloc'ed buffer. */

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// Builds a new index from scratch, fast, within a memory budget.
 ///
@@ -14,8 +14,8 @@ import Xapian
 ///   fell by a quarter from Xapian's default of 10,000 documents to about 2,000 segments (256 KB of
 ///   text), and rose by a third at 30,000. Each worker therefore commits every ``commitBytes`` of
 ///   input, 256 KB, or less when the memory budget is too small for that (Xapian's own document-count
-///   threshold, `XAPIAN_FLUSH_THRESHOLD`, is lifted so that it does not interfere). Peak memory thus
-///   depends on the number of workers and the budget, not on the corpus size.
+///   threshold, `XAPIAN_FLUSH_THRESHOLD`, is lifted by the executable: ``recommendedFlushThreshold``).
+///   Peak memory thus depends on the number of workers and the budget, not on the corpus size.
 /// - ``finish()`` merges the shards with Xapian's compaction: one sequential pass over each table,
 ///   writing full blocks (the index is about half the size of one built by updates) and syncing once.
 ///   The result replaces the (empty) index folder by a rename.
@@ -24,6 +24,12 @@ import Xapian
 ///
 /// Not thread-safe: call it from one thread. Nothing is visible at `path` until ``finish()`` returns.
 public final class BulkIndexer {
+    /// The `XAPIAN_FLUSH_THRESHOLD` for a process that runs bulk builds. Xapian flushes every that many
+    /// documents (10,000 by default, tiny for segments); with this the workers decide when to commit
+    /// instead. The variable holds for the whole process, so the executable sets it, before the build
+    /// (Xapian reads it when a database is opened); without it a build is slower, not wrong.
+    public static let recommendedFlushThreshold = "4000000000"
+
     /// Tuning knobs.
     public struct Options: Sendable {
         /// Worker threads, each writing one shard.
@@ -104,9 +110,7 @@ public final class BulkIndexer {
         self.path = path
         self.options = options
         guard BulkIndexer.canBuild(at: path) else {
-            throw .engine(action: "starting a bulk build of \(path)",
-                          XapianError(type: "InvalidOperationError",
-                                      message: "the folder holds an index with documents or other files"))
+            throw .folderNotEmpty(path: path)
         }
         if FileManager.default.fileExists(atPath: path) {
             // An empty index: make sure nobody writes to it, since it will be replaced.
@@ -117,9 +121,6 @@ public final class BulkIndexer {
         let buffers = max(options.memoryBudget - BulkIndexer.fixedOverhead, 16 << 20)
         commitBytes = max(min(buffers / options.workers / BulkIndexer.bufferBytesPerInputByte,
                               BulkIndexer.preferredCommitBytes), 16 << 10)
-        // Xapian flushes every XAPIAN_FLUSH_THRESHOLD documents (10,000 by default, tiny for segments);
-        // the workers decide when to commit instead. Read when a database is opened.
-        setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 1)
         BulkIndexer.removeAbandonedScratch(of: path)
         let scratch = path + ".bulk-\(ProcessInfo.processInfo.processIdentifier)"
         let queue = BatchQueue(capacity: options.workers * 2)
@@ -129,8 +130,7 @@ public final class BulkIndexer {
             try? FileManager.default.removeItem(atPath: scratch)
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         } catch {
-            throw .engine(action: "creating \(scratch)",
-                          XapianError(type: "DatabaseCreateError", message: error.localizedDescription))
+            throw .io(error, path: scratch)
         }
         let commitBytes = self.commitBytes
         let shardBytes = options.shardBytes
@@ -248,8 +248,8 @@ public final class BulkIndexer {
         batch = []
         batch.reserveCapacity(full.count)
         if !queue.push(ShardBatch(segments: full, bytes: batchBytes)) {
-            throw workers.lazy.compactMap(\.error).first
-                ?? .engine(action: "indexing", XapianError(type: "UnknownError", message: "a worker stopped"))
+            // The queue fails only after a worker recorded its error.
+            throw workers.lazy.compactMap(\.error).first!
         }
         batchBytes = 0
     }
@@ -273,8 +273,7 @@ public final class BulkIndexer {
             try deferred?.write(contentsOf: line)
             deferredCount += 1
         } catch {
-            throw .engine(action: "setting aside a repeated document",
-                          XapianError(type: "DatabaseError", message: "\(error)"))
+            throw .io(error, path: deferredPath)
         }
     }
 
@@ -282,19 +281,26 @@ public final class BulkIndexer {
     private func applyDeferred() throws(HanSearchError) {
         try? deferred?.close()
         let writer = try IndexWriter(path: path, segmenter: options.segmenter, folding: options.folding)
-        let lines: [Substring]
+        let bytes: Data
         do {
-            lines = try String(contentsOfFile: deferredPath, encoding: .utf8).split(separator: "\n")
+            bytes = try Data(contentsOf: URL(fileURLWithPath: deferredPath))
         } catch {
-            throw .engine(action: "reading \(deferredPath)", XapianError(type: "DatabaseError", message: "\(error)"))
+            throw .io(error, path: deferredPath)
         }
         let decoder = JSONDecoder()
-        for line in lines {
-            guard let item = try? decoder.decode(Deferred.self, from: Data(line.utf8)) else { continue }
-            switch item {
-            case .report(let report): try writer.add(report)
-            case .page(let page, let fileID): try writer.add(page: page, fileID: fileID)
+        try JSONLines.split([UInt8](bytes)[...]) { line, number throws(HanSearchError) in
+            let item: Deferred
+            do {
+                item = try decoder.decode(Deferred.self, from: Data(line))
+            } catch {
+                // The build wrote this file itself: a line that does not decode is a document lost.
+                throw .data(action: "reading line \(number) of \(deferredPath)", message: "\(error)")
             }
+            switch item {
+            case .report(let report): _ = try writer.add(report)
+            case .page(let page, let fileID): _ = try writer.add(page: page, fileID: fileID)
+            }
+            return true
         }
         try writer.commit()
         try writer.close()

@@ -227,32 +227,19 @@ public struct CorpusReader: Sendable {
                     pendingOffset = 3
                 }
             }
-            var lineStart = 0
-            while lineStart < pending.count {
-                let lineEnd: Int
-                if let newline = pending[lineStart...].firstIndex(of: 0x0A) {
-                    lineEnd = newline
-                } else if atEnd {
-                    lineEnd = pending.count
-                } else {
-                    break  // the rest of the line comes with the next chunk
-                }
-                guard readJSONLine(pending[lineStart..<lineEnd], offset: pendingOffset + lineStart,
-                                   number: lineNumber, file: file.path, body) else { return }
-                lineStart = lineEnd + 1
-                lineNumber += 1
+            let progress = JSONLines.split(pending[...], firstLine: lineNumber, atEnd: atEnd) { line, number in
+                readJSONLine(line, offset: pendingOffset + line.startIndex, number: number, file: file.path, body)
             }
-            if atEnd { return }
-            let consumed = min(lineStart, pending.count)
-            pending.removeFirst(consumed)
-            pendingOffset += consumed
+            if progress.stopped || atEnd { return }
+            pending.removeFirst(progress.consumed)
+            pendingOffset += progress.consumed
+            lineNumber = progress.nextLine
         }
     }
 
     /// Reads one line of a JSON Lines file found at byte `offset` of the file; returns what `body` returns.
     private func readJSONLine(_ line: ArraySlice<UInt8>, offset: Int, number: Int, file: String,
                               _ body: (ReadItem) -> Bool) -> Bool {
-        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return true }
         if let invalid = CorpusReader.firstInvalidUTF8Offset(line) {
             let problem = InputProblem(location: InputLocation(file: file, line: number, byteOffset: offset + invalid),
                                        message: "invalid UTF-8; the line is skipped")

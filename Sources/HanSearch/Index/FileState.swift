@@ -1,5 +1,6 @@
+import Crypto
 import Foundation
-import Xapian
+internal import Xapian
 
 /// What the index remembers about one input file: enough to tell, after a restart, whether the file
 /// changed, and which documents to replace or delete when it does.
@@ -90,7 +91,7 @@ public struct FileStamp: Codable, Equatable, Sendable {
         self.modified = modified
     }
 
-    /// The stamp of the file at `path` now.
+    /// The stamp of the file at `path` now; throws when there is none.
     public init(path: String) throws {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         size = (attributes[.size] as? Int) ?? 0
@@ -98,41 +99,22 @@ public struct FileStamp: Codable, Equatable, Sendable {
     }
 }
 
-/// A stable 64-bit content hash (FNV-1a), written as 16 hex digits. Not cryptographic: it tells an
-/// edited file from an unchanged one, not a forged one.
+/// The SHA-256 of a file's contents, written as 64 hex digits: tells an edited file from an unchanged one.
+///
+/// Indexes written before it hold 16-digit FNV-1a hashes, which no hash of this kind equals: such a file
+/// is skipped while its stamp is unchanged, and read again once when the stamp changes.
 public enum ContentHash {
-    /// The hash of `bytes`.
-    public static func of(_ bytes: some Sequence<UInt8>) -> String {
-        var hash = offsetBasis
-        update(&hash, with: bytes)
-        return hex(hash)
-    }
-
     /// The hash of the file at `path`, read 1 MiB at a time.
     public static func ofFile(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputProblem(location: InputLocation(file: path), message: "cannot read the file (permissions?)")
         }
         defer { try? handle.close() }
-        var hash = offsetBasis
+        var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { update(&hash, with: $0) }
+            hasher.update(data: chunk)
         }
-        return hex(hash)
-    }
-
-    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let prime: UInt64 = 0x100_0000_01b3
-
-    private static func update(_ hash: inout UInt64, with bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* prime
-        }
-    }
-
-    private static func hex(_ hash: UInt64) -> String {
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 extension IndexWriter {
     /// Starts a batch of changes that ``commitBatch()`` makes durable and visible all at once.

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// Writes reports into an index: one Xapian document per segment (see ``Schema``).
 ///
@@ -32,8 +32,7 @@ public final class IndexWriter {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw .engine(action: "creating \(path)",
-                          XapianError(type: "DatabaseCreateError", message: error.localizedDescription))
+            throw .io(error, path: path)
         }
         let database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
             try WritableDatabase(path: path, mode: .createOrOpen)

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// What is wrong with one record of a batch of reports (or with the batch as a whole).
 public struct RecordProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {
@@ -91,22 +91,15 @@ public enum ReportBatch {
 
     private static func parseJSONLines(_ body: ArraySlice<UInt8>) -> ([Report], [RecordProblem]) {
         var records: [(Int, Int?, Result<Report, Error>)] = []
-        var lineStart = body.startIndex
-        var lineNumber = 1
-        while lineStart < body.endIndex {
-            let lineEnd = body[lineStart...].firstIndex(of: 0x0A) ?? body.endIndex
-            let line = body[lineStart..<lineEnd]
-            if line.contains(where: { !isBlank($0) }) {
-                let result: Result<Report, Error>
-                if let offset = CorpusReader.firstInvalidUTF8Offset(line) {
-                    result = .failure(InvalidUTF8(offset: offset))
-                } else {
-                    result = Result { try CorpusReader.decode(Report.self, from: Data(line)) }
-                }
-                records.append((records.count, lineNumber, result))
+        JSONLines.split(body) { line, number in
+            let result: Result<Report, Error>
+            if let offset = CorpusReader.firstInvalidUTF8Offset(line) {
+                result = .failure(InvalidUTF8(offset: offset))
+            } else {
+                result = Result { try CorpusReader.decode(Report.self, from: Data(line)) }
             }
-            lineStart = lineEnd + 1
-            lineNumber += 1
+            records.append((records.count, number, result))
+            return true
         }
         return collect(records)
     }

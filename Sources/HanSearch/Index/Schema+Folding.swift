@@ -1,4 +1,4 @@
-import Xapian
+internal import Xapian
 
 extension Schema {
     /// Metadata key holding the index's ``Folding`` (`none` or `variants`); indexes built before folding

@@ -57,17 +57,9 @@ public struct SynonymFile: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { path }
 
-    /// What identifies a version of the file on disk: its modification time and size (nil when absent).
-    public struct Stamp: Sendable, Equatable {
-        var modified: Date
-        var size: Int
-    }
-
-    /// The file's current ``Stamp``, nil when there is no file.
-    public func stamp() -> Stamp? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let modified = attributes[.modificationDate] as? Date else { return nil }
-        return Stamp(modified: modified, size: attributes[.size] as? Int ?? 0)
+    /// What identifies the version of the file on disk now; nil when there is no file.
+    public func stamp() -> FileStamp? {
+        try? FileStamp(path: path)
     }
 
     /// Reads and checks the file. A missing default file is an empty table.

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// One document (report or article) of an index, as a listing shows it.
 public struct DocumentSummary: Codable, Sendable, Equatable {
@@ -49,8 +49,7 @@ extension SearchIndex {
             let enquire = Enquire(database: database)
             enquire.setQuery(.matchAll)
             enquire.useBoolWeight()
-            enquire.setDocidOrder(.ascending)
-            enquire.setCollapseKey(slot: Schema.documentSlot)
+            enquire.collapse(onValueIn: Schema.documentSlot)
             let matches = try enquire.mset(offset: max(0, offset), limit: max(0, limit ?? Int(UInt32.max)))
             let decoder = JSONDecoder()
             // Title, date and source are the document's, so any one segment carries them.

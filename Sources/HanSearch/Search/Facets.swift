@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// A property of segments that a search can count its matches by, and filter on.
 public enum Facet: String, CaseIterable, Sendable {

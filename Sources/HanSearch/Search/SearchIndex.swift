@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// How search results are ordered.
 public enum ResultOrder: String, Sendable, Codable, CaseIterable {
@@ -162,9 +162,8 @@ public final class SearchIndex {
         return try withRetryOnModification {
             let enquire = Enquire(database: database)
             enquire.setQuery(ranked)
-            enquire.setDocidOrder(.ascending)
             if options.sort == .date {
-                enquire.setSort(.valueThenRelevance(slot: Schema.dateSlot, descending: true))
+                enquire.sort(byValueIn: Schema.dateSlot, descending: true)
             }
             // Xapian's bounds before matching anything (microseconds; exact for a lone term): rank every
             // match in one pass when there can be few, rank the page and count apart when there can be many.
@@ -223,10 +222,10 @@ public final class SearchIndex {
         return try withRetryOnModification {
             let enquire = Enquire(database: database)
             enquire.setQuery(xapianQuery)
+            // All weights are 0, so the order is Xapian's tie-break: ascending docids, the index order.
             enquire.useBoolWeight()
-            enquire.setDocidOrder(.ascending)
             let count = try database.documentCount()
-            enquire.setCollapseKey(slot: Schema.documentSlot)
+            enquire.collapse(onValueIn: Schema.documentSlot)
             return try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false).map(\.collapseKey)
         }
     }
@@ -321,7 +320,7 @@ public final class SearchIndex {
     static func isModified(_ error: Error) -> Bool {
         switch error {
         case let error as XapianError: return error.isModified
-        case HanSearchError.engine(_, let error): return error.isModified
+        case HanSearchError.modified: return true
         default: return false
         }
     }

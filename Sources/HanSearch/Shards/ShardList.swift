@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// Where one shard of an index lives.
 public enum ShardLocation: Sendable, Hashable, CustomStringConvertible {
@@ -141,7 +141,6 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
     ///
     /// Throws ``ShardsUnavailableError`` naming the remote shards that cannot be reached.
     func openDatabase(timeouts: RemoteTimeouts) throws -> Database {
-        _ = ignoreBrokenPipes
         let database = try Database(shards: [])
         for shard in shards {
             switch shard {
@@ -153,7 +152,8 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
                 }
             case .remote(let host, let port):
                 do {
-                    try database.addRemote(host: host, port: port, timeouts: timeouts)
+                    try database.addRemote(host: host, port: port, operationMilliseconds: timeouts.operationMilliseconds,
+                                           connectMilliseconds: timeouts.connectMilliseconds)
                 } catch where error.isNetworkError {
                     throw ShardsUnavailableError(shards: [shard], reason: error.message)
                 } catch {
@@ -166,11 +166,11 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
 
     /// The remote shards that do not answer now: each one is connected to afresh, with `timeouts`.
     public func unreachable(timeouts: RemoteTimeouts) -> [ShardLocation] {
-        _ = ignoreBrokenPipes
-        return shards.filter { shard in
+        shards.filter { shard in
             guard case .remote(let host, let port) = shard else { return false }
             do throws(XapianError) {
-                let probe = try Database(remoteHost: host, port: port, timeouts: timeouts)
+                let probe = try Database(remoteHost: host, port: port, operationMilliseconds: timeouts.operationMilliseconds,
+                                         connectMilliseconds: timeouts.connectMilliseconds)
                 _ = try probe.reopen()
                 return false
             } catch {
@@ -194,11 +194,25 @@ public struct ShardsUnavailableError: Error, CustomStringConvertible, Equatable,
     }
 }
 
-/// A write to a closed remote connection must fail with an error, not end the process with SIGPIPE.
-/// Evaluated once, before the first remote connection.
-let ignoreBrokenPipes: Void = {
-    signal(SIGPIPE, SIG_IGN)
-}()
+/// Timeouts for remote shards (served by `xapian-tcpsrv`).
+///
+/// A process that connects to remote shards must ignore `SIGPIPE` (`signal(SIGPIPE, SIG_IGN)`, as
+/// hanindex and hanserve do at start): a write to a closed connection must fail with an error, not end
+/// the process.
+public struct RemoteTimeouts: Sendable, Equatable {
+    /// How long one operation may wait for the server before failing, in milliseconds.
+    public var operationMilliseconds: UInt32
+    /// How long connecting may take before failing, in milliseconds (must be positive).
+    public var connectMilliseconds: UInt32
 
-/// Timeouts for remote shards (re-exported so that users of HanSearch need not import Xapian).
-public typealias RemoteTimeouts = Xapian.RemoteTimeouts
+    /// Creates timeouts; Xapian's own defaults are 10 s each.
+    public init(operationMilliseconds: UInt32 = 10_000, connectMilliseconds: UInt32 = 10_000) {
+        self.operationMilliseconds = operationMilliseconds
+        self.connectMilliseconds = connectMilliseconds
+    }
+
+    /// The same `milliseconds` for connecting and for each operation.
+    public static func milliseconds(_ milliseconds: UInt32) -> RemoteTimeouts {
+        RemoteTimeouts(operationMilliseconds: milliseconds, connectMilliseconds: milliseconds)
+    }
+}

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// Search results over shards, some of which may have been left out.
 public struct ShardedSearchResults: Sendable, Equatable {
@@ -107,7 +107,7 @@ extension SearchIndex {
     static func isShardFailure(_ error: Error) -> Bool {
         switch error {
         case is ShardsUnavailableError: return true
-        case HanSearchError.engine(_, let xapian): return xapian.isNetworkError
+        case HanSearchError.unavailable: return true
         case let xapian as XapianError: return xapian.isNetworkError
         default: return false
         }
@@ -116,7 +116,7 @@ extension SearchIndex {
     static func reason(_ error: Error) -> String {
         switch error {
         case let error as ShardsUnavailableError: return error.reason
-        case HanSearchError.engine(_, let xapian): return "\(xapian.type): \(xapian.message)"
+        case HanSearchError.unavailable(_, let message): return message
         default: return "\(error)"
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Xapian
+internal import Xapian
 
 /// Writes reports into the shards of a ``ShardList``: each document goes to the shard
 /// ``ShardList/shard(forDocument:)`` picks from its id, so re-adding or deleting it finds it again.
@@ -22,7 +22,6 @@ public final class ShardedWriter {
     /// ``IndexWriter/init(path:segmenter:folding:)`` otherwise.
     public init(shards: ShardList, timeouts: RemoteTimeouts = RemoteTimeouts(),
                 segmenter: Segmenter = Segmenter(), folding: Folding? = nil) throws {
-        _ = ignoreBrokenPipes
         self.shards = shards
         self.timeouts = timeouts
         self.segmenter = segmenter
@@ -52,7 +51,9 @@ public final class ShardedWriter {
         case .remote(let host, let port):
             let database: WritableDatabase
             do throws(XapianError) {
-                database = try WritableDatabase(remoteHost: host, port: port, timeouts: timeouts)
+                database = try WritableDatabase(remoteHost: host, port: port,
+                                                operationMilliseconds: timeouts.operationMilliseconds,
+                                                connectMilliseconds: timeouts.connectMilliseconds)
             } catch {
                 guard error.isNetworkError else {
                     throw HanSearchError.from(error, path: shard.description, action: "opening the shard for writing")
