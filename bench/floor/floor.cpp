@@ -1,7 +1,12 @@
 // The engine's floor for a HanSearch bulk build: Xapian alone adding exactly the documents HanSearch adds.
 //
-//   floor dump INDEX DUMP      writes every document of INDEX (built by `hanindex index`): its data,
-//                              values, and each term with its wdf and positions
+//   floor dump INDEX DUMP [LEVER...]
+//                              writes every document of INDEX (built by `hanindex index`): its data,
+//                              values, and each term with its wdf and positions; each LEVER changes
+//                              the layout as a prototype would, to measure it before writing it:
+//                              titles-once: title terms only in each article's first segment;
+//                              lean-data: data {"ordinal","text"} only, the article's fields kept
+//                              in its first segment
 //   floor build DUMP OUT [T]   adds the dumped documents to Xapian as BulkIndexer does (T threads,
 //                              default 2, each writing shards of 4 MB of input without syncing and
 //                              committing every 256 KB, handed batches of 64 KB), then merges the
@@ -40,22 +45,46 @@ uint32_t jsonStringBytes(const std::string &data, const char *key) {
     return n;
 }
 
-int dump(const char *index, const char *path) {
+// The number after "key": in the JSON data (0 when absent).
+uint32_t jsonNumber(const std::string &data, const char *key) {
+    size_t at = data.find(std::string("\"") + key + "\":");
+    return at == std::string::npos ? 0 : uint32_t(std::strtoul(data.c_str() + at + std::strlen(key) + 3, nullptr, 10));
+}
+
+// The JSON text of the string value of "key", quotes included (empty when absent).
+std::string jsonString(const std::string &data, const char *key) {
+    std::string needle = std::string("\"") + key + "\":\"";
+    size_t at = data.find(needle);
+    if (at == std::string::npos) return "";
+    size_t i = at + needle.size();
+    while (i < data.size() && data[i] != '"') i += data[i] == '\\' ? 2 : 1;
+    return data.substr(at + needle.size() - 1, i + 2 - (at + needle.size()));
+}
+
+int dump(const char *index, const char *path, bool titlesOnce, bool leanData) {
     Xapian::Database db(index);
     std::ofstream out(path, std::ios::binary);
     std::string buffer;
     for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         Xapian::Document doc = db.get_document(*it);
         std::string data = doc.get_data();
+        uint32_t ordinal = jsonNumber(data, "ordinal");
         put32(buffer, jsonStringBytes(data, "text") + jsonStringBytes(data, "title"));
+        if (leanData && ordinal != 1) {
+            data = "{\"ordinal\":" + std::to_string(ordinal) + ",\"text\":" + jsonString(data, "text") + "}";
+        }
         putString(buffer, data);
         put32(buffer, doc.values_count());
         for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
             put32(buffer, v.get_valueno());
             putString(buffer, *v);
         }
-        put32(buffer, doc.termlist_count());
+        bool dropTitle = titlesOnce && ordinal != 1;
+        uint32_t kept = 0;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) kept += !(dropTitle && (*t)[0] == 'T');
+        put32(buffer, kept);
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            if (dropTitle && (*t)[0] == 'T') continue;
             putString(buffer, *t);
             put32(buffer, t.get_wdf());
             put32(buffer, t.positionlist_count());
@@ -167,13 +196,21 @@ int build(const char *path, const char *outPath, int threads) {
 
 int main(int argc, char **argv) {
     try {
-        if (argc == 4 && std::strcmp(argv[1], "dump") == 0) return dump(argv[2], argv[3]);
+        if (argc >= 4 && std::strcmp(argv[1], "dump") == 0) {
+            bool titlesOnce = false, leanData = false;
+            for (int i = 4; i < argc; ++i) {
+                if (std::strcmp(argv[i], "titles-once") == 0) titlesOnce = true;
+                else if (std::strcmp(argv[i], "lean-data") == 0) leanData = true;
+                else { std::cerr << "floor: unknown lever " << argv[i] << "\n"; return 64; }
+            }
+            return dump(argv[2], argv[3], titlesOnce, leanData);
+        }
         if ((argc == 4 || argc == 5) && std::strcmp(argv[1], "build") == 0)
             return build(argv[2], argv[3], argc == 5 ? std::atoi(argv[4]) : 2);
     } catch (const Xapian::Error &e) {
         std::cerr << "floor: " << e.get_description() << "\n";
         return 1;
     }
-    std::cerr << "usage: floor dump INDEX DUMP | floor build DUMP OUT [THREADS]\n";
+    std::cerr << "usage: floor dump INDEX DUMP [titles-once] [lean-data] | floor build DUMP OUT [THREADS]\n";
     return 64;
 }
