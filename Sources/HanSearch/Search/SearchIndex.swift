@@ -162,8 +162,9 @@ public final class SearchIndex {
         return try withRetryOnModification {
             let enquire = Enquire(database: database)
             enquire.setQuery(ranked)
-            if options.sort == .date {
-                enquire.sort(byValueIn: Schema.dateSlot, descending: true)
+            switch options.sort {
+            case .date: enquire.sort(byValueIn: Schema.dateSlot, descending: true)
+            case .relevance: enquire.sort(byRelevanceThenValueIn: Schema.segmentSlot, descending: false)
             }
             // Xapian's bounds before matching anything (microseconds; exact for a lone term): rank every
             // match in one pass when there can be few, rank the page and count apart when there can be many.
