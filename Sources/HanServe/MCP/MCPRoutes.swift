@@ -16,7 +16,8 @@ struct MCPRoutes: RouteGroup {
 
     init(server: HanServer) {
         self.server = server
-        sessions = MCPSessions(backend: ServerToolBackend(server: server))
+        sessions = MCPSessions(backend: ServerToolBackend(server: server),
+                               loopback: ["127.0.0.1", "localhost", "::1"].contains(server.configuration.host))
     }
 
     var routes: [Route] {
@@ -62,10 +63,18 @@ actor MCPSessions {
     static let maximumSessions = 1_000
 
     private let backend: any SearchBackend
+    private let validation: any HTTPRequestValidationPipeline
     private var sessions: [String: Session] = [:]
 
-    init(backend: any SearchBackend) {
+    /// `loopback`: the server listens on a loopback address only, so requests must name it in `Host`
+    /// and come from a loopback `Origin`, if any (a web page elsewhere could otherwise reach it through
+    /// DNS rebinding). A server listening on the network answers to any name it is given.
+    init(backend: any SearchBackend, loopback: Bool) {
         self.backend = backend
+        validation = StandardValidationPipeline(validators: [
+            loopback ? OriginValidator.localhost() : OriginValidator.disabled,
+            AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
+        ])
     }
 
     /// Answers one HTTP request: to its session, or a new session for an `initialize`.
@@ -98,7 +107,7 @@ actor MCPSessions {
             return .error(statusCode: 503, .internalError("too many MCP sessions (\(MCPSessions.maximumSessions)); end one with DELETE /mcp or retry later"))
         }
         let id = UUID().uuidString
-        let transport = StatefulHTTPServerTransport(sessionIDGenerator: FixedSessionID(id: id))
+        let transport = StatefulHTTPServerTransport(sessionIDGenerator: FixedSessionID(id: id), validationPipeline: validation)
         let server = await HanMCPServer.make(backend: backend)
         do {
             try await server.start(transport: transport)
