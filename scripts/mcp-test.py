@@ -213,6 +213,22 @@ async def over_http(base, headers, transport):
             check(f"{transport}: a wrong token is refused", refused.get("isError") is True and "wrong" in text_of(refused), refused)
 
 
+async def auto_mode(base):
+    """mcp 2.x's high-level Client probes the 2026-07-28 protocol (server/discover) first and must fall
+    back to initialize with this server, over both transports."""
+    try:
+        from mcp import Client
+    except ImportError:  # mcp 1.x has no such client
+        return
+    expected = http_search(base, {"query": "Debian"})
+    for transport, server in [("stdio (Client auto)", StdioServerParameters(command=HANINDEX, args=["mcp", "--index", INDEX])),
+                              ("http (Client auto)", base + "/mcp")]:
+        async with Client(server) as client:
+            negotiated.append((transport, client.protocol_version, dump(client.server_info)))
+            result = dump(await client.call_tool("search", {"query": "Debian"}))
+            check(f"{transport}: search = GET /search", (result.get("structuredContent") or {}).get("total") == expected["total"], result)
+
+
 def raw_http_checks(base):
     """What a client library hides: GET is 405, and a call without a session is refused."""
     request = urllib.request.Request(base + "/mcp", method="GET", headers={"Accept": "text/event-stream"})
@@ -243,6 +259,7 @@ async def main():
         await over_http(base, {"Authorization": "Bearer " + TOKEN}, "http")
         await over_http(base, {}, "http without token")
         raw_http_checks(base)
+        await auto_mode(base)
     finally:
         status = server.stop()
         check("hanserve stops cleanly on SIGTERM", status == 0, status)

@@ -3,7 +3,7 @@
 # temporary index, then scripts/mcp-test.py launches `hanindex mcp` over stdio and talks to hanserve's
 # /mcp over Streamable HTTP (started with a token, on a free loopback port), comparing the search tool
 # with GET /search, checking tool errors, writes and their token. It prints the negotiated protocol
-# versions. MCP_SDK=mcp==X.Y.Z tests another SDK version (in a virtual environment of its own);
+# versions. MCP_SDK="mcp==X.Y.Z ..." tests another SDK version (in a virtual environment of its own);
 # CONFIG=release tests a release build. Everything it creates is removed on exit.
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
@@ -20,7 +20,9 @@ trap 'rm -rf "$work"' EXIT
 
 # A virtual environment per run: the SDK (and its pinned dependencies) stay out of the system's python.
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install -q --disable-pip-version-check "$sdk"
+# Unquoted: MCP_SDK may name several requirements (an old SDK needs an old pydantic).
+# shellcheck disable=SC2086
+"$work/venv/bin/python" -m pip install -q --disable-pip-version-check $sdk
 
 swift build -c "$config" --product hanindex
 swift build -c "$config" --product hanserve
