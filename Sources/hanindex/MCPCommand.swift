@@ -41,8 +41,11 @@ struct MCPCommand: ParsableCommand {
         Task {
             do {
                 let server = await HanMCPServer.make(backend: backend)
-                try await server.start(transport: StdioTransport())
+                let transport = DrainingTransport(StdioTransport())
+                try await server.start(transport: transport)
                 await server.waitUntilCompleted()
+                // The input ended; calls still running are answered (a write committed) before exiting.
+                await transport.drained()
             } catch {
                 failure.message = "\(error)"
             }
