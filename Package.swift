@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // A thin extern "C" API over Xapian's C++ API: opaque handles, every exception caught.
@@ -35,10 +36,20 @@ let package = Package(
             name: "HanSearch",
             dependencies: ["Xapian", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The JSON answers of the API, and the steps from the model's results to them, shared by HTTP and MCP.
+        .target(name: "HanAPI", dependencies: ["HanSearch"]),
+        // The MCP tools and resources over any backend: an index opened directly (hanindex mcp) or the server's.
+        .target(
+            name: "HanMCP",
+            dependencies: ["HanAPI", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .executableTarget(
             name: "hanindex",
             dependencies: [
                 "HanSearch",
+                "HanAPI",
+                "HanMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +58,9 @@ let package = Package(
             name: "HanServe",
             dependencies: [
                 "HanSearch",
+                "HanAPI",
+                "HanMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

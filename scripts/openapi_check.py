@@ -20,8 +20,13 @@ BASE = sys.argv[1].rstrip("/")
 TOKEN = os.environ.get("HANSERVE_TOKEN")
 
 
-def request(method, path, body=None, content_type=None):
-    headers = {}
+# The headers of the last answer (MCP's session id comes back in one).
+last_headers = {}
+
+
+def request(method, path, body=None, content_type=None, extra_headers=None):
+    global last_headers
+    headers = dict(extra_headers or {})
     if content_type:
         headers["Content-Type"] = content_type
     if TOKEN and method in ("POST", "DELETE"):
@@ -30,8 +35,10 @@ def request(method, path, body=None, content_type=None):
     req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=30) as response:
+            last_headers = response.headers
             return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
+        last_headers = error.headers
         return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
@@ -55,8 +62,8 @@ def resolve(schema):
 checked = set()
 
 
-def check(method, template, path, expected_status, body=None, content_type=None):
-    status, ctype, raw = request(method, path, body, content_type)
+def check(method, template, path, expected_status, body=None, content_type=None, extra_headers=None):
+    status, ctype, raw = request(method, path, body, content_type, extra_headers)
     where = f"{method} {path}"
     if status != expected_status:
         sys.exit(f"openapi-check: {where}: expected {expected_status}, got {status}: {raw[:300]!r}")
@@ -64,6 +71,11 @@ def check(method, template, path, expected_status, body=None, content_type=None)
     documented = operation["responses"].get(str(status))
     if documented is None:
         sys.exit(f"openapi-check: {where}: status {status} is not documented for {method} {template}")
+    if "content" not in documented:
+        if raw:
+            sys.exit(f"openapi-check: {where}: status {status} is documented without a body, but has one: {raw[:300]!r}")
+        checked.add((method, template, status))
+        return raw
     media = ctype.split(";")[0].strip()
     if media not in documented["content"]:
         sys.exit(f"openapi-check: {where}: Content-Type {media} is not documented ({list(documented['content'])})")
@@ -105,6 +117,17 @@ check("POST", "/documents", "/documents", 415, "id,title", "text/csv")
 check("POST", "/documents", "/documents", 413, b"[" + b" " * (40 << 20) + b"]", "application/json")
 check("DELETE", "/documents/{id}", "/documents/openapi-check-1", 200)
 check("DELETE", "/documents/{id}", "/documents/openapi-check-1", 404)
+# MCP (docs/mcp.md): an initialize opens a session, named in the answer's header, and DELETE ends it;
+# scripts/mcp-test.py drives the endpoint with a real client.
+mcp_accept = {"Accept": "application/json, text/event-stream"}
+initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+    "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "openapi-check", "version": "1"}}}
+stream = check("POST", "/mcp", "/mcp", 200, json.dumps(initialize), "application/json", mcp_accept)
+assert b'"protocolVersion"' in stream, stream[:300]
+session = {"Mcp-Session-Id": last_headers["Mcp-Session-Id"], "MCP-Protocol-Version": "2025-11-25"}
+check("POST", "/mcp", "/mcp", 400, json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}), "application/json", mcp_accept)
+check("DELETE", "/mcp", "/mcp", 200, extra_headers=session)
+check("DELETE", "/mcp", "/mcp", 404, extra_headers=session)
 for method, path, status in [("GET", "/nowhere", 404), ("PUT", "/search", 405)]:
     got, ctype, raw = request(method, path)
     if got != status:

@@ -1,9 +1,10 @@
 import Foundation
+import HanAPI
 import HanSearch
 import Hummingbird
 
 /// An error answered as `{"error": {"code", "message", "records"?}}` with its HTTP status.
-public struct APIError: Error, HTTPResponseError, Sendable {
+public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     /// The HTTP status.
     public var status: HTTPResponse.Status
     /// A stable, machine-readable code, e.g. `bad_query`.
@@ -40,6 +41,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         public var error: Detail
     }
 
+    /// The message alone: what an MCP tool error says.
+    public var description: String { message }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSONResponse.make(Body(error: .init(code: code, message: message, records: records)),
                                          status: status)
@@ -74,12 +78,6 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
 /// Encodes JSON responses the same way everywhere.
 enum JSONResponse {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// `value` as a UTF-8 JSON response.
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
@@ -88,6 +86,6 @@ enum JSONResponse {
 
     /// `value` as UTF-8 JSON.
     static func encoded(_ value: some Encodable) -> Data {
-        (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
+        (try? APIJSON.encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
     }
 }

@@ -25,7 +25,8 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger,
 /// JSON errors for every request, and the bearer token on the routes that write.
 public func buildRouter(server: HanServer) -> Router<BasicRequestContext> {
     let groups: [any RouteGroup] = [FileRoutes(server: server), SearchRoutes(server: server),
-                                    DocumentRoutes(server: server), ServiceRoutes(server: server)]
+                                    DocumentRoutes(server: server), ServiceRoutes(server: server),
+                                    MCPRoutes(server: server)]
     let routes = groups.flatMap(\.routes)
     var table: [String: Set<HTTPRequest.Method>] = [:]
     for route in routes {

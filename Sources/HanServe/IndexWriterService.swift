@@ -185,9 +185,3 @@ public actor IndexWriterService: Service {
     /// Whether writes are still accepted.
     var isOpen: Bool { !closed }
 }
-
-func milliseconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    let (seconds, attoseconds) = elapsed.components
-    return Double(seconds) * 1_000 + Double(attoseconds) / 1e15
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HanAPI
 import HanSearch
 
 struct SearchCommand: ParsableCommand {
@@ -115,10 +116,7 @@ struct SearchCommand: ParsableCommand {
 
     /// Turns the HTML snippet into terminal text: highlights in ANSI reverse-yellow, or [brackets].
     func terminalSnippet(_ html: String, colour: Bool) -> String {
-        html.replacingOccurrences(of: "<mark>", with: colour ? "\u{1B}[1;33m" : "[")
-            .replacingOccurrences(of: "</mark>", with: colour ? "\u{1B}[0m" : "]")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        plainSnippet(html, open: colour ? "\u{1B}[1;33m" : "[", close: colour ? "\u{1B}[0m" : "]")
     }
 }
 

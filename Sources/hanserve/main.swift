@@ -12,8 +12,10 @@ struct HanServeCommand: AsyncParsableCommand {
         abstract: "Serves a HanSearch index over HTTP: a JSON API, live indexing and a search page.",
         discussion: """
             Write endpoints need `Authorization: Bearer <token>` when HANSERVE_TOKEN is set; the server \
-            refuses to listen on a non-loopback address without it. Stop with Ctrl-C or SIGTERM: requests \
-            in flight finish and pending writes are committed. LOG_LEVEL=debug logs more.
+            refuses to listen on a non-loopback address without it. MCP clients (assistants, agents) connect \
+            to /mcp over Streamable HTTP, where the writing tools need the same token (docs/mcp.md). Stop \
+            with Ctrl-C or SIGTERM: requests in flight finish and pending writes are committed. \
+            LOG_LEVEL=debug logs more.
             """)
 
     @Option(help: "The index folder (created if missing), or its shards: DIR,tcp://HOST:PORT,... or @FILE.")

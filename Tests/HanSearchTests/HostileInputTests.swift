@@ -26,8 +26,8 @@ enum CLI {
         return folder.appendingPathComponent("hanindex").path
     }
 
-    /// Runs `hanindex arguments…`, feeding it nothing on stdin.
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs `hanindex arguments…`, feeding it `input` on stdin (then end of file).
+    static func run(_ arguments: [String], input: Data = Data()) throws -> Outcome {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             Issue.record("no hanindex binary at \(binary): build it first (swift build), or set HANINDEX")
             return Outcome(status: -1, stdout: "", stderr: "")
@@ -38,8 +38,16 @@ enum CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input.isEmpty ? FileHandle.nullDevice : stdin
         try process.run()
+        if !input.isEmpty {
+            // Written on a thread of its own: the child may answer before it has read everything.
+            Thread {
+                stdin.fileHandleForWriting.write(input)
+                try? stdin.fileHandleForWriting.close()
+            }.start()
+        }
         // Read both pipes before waiting, so that a chatty child never blocks on a full pipe.
         let errData = LockedData()
         let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }

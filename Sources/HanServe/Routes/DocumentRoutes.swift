@@ -36,23 +36,7 @@ struct DocumentRoutes: RouteGroup {
                 throw APIError(.badRequest, code: "bad_query", "the query cannot be parsed: \(error)")
             }
         }
-        let highlightQuery = query
-        let document = try await server.read { index -> DocumentResponse? in
-            let segments = try index.segments(ofDocument: id)
-            guard let first = segments.first else { return nil }
-            var highlights: [String: String]?
-            if let query = highlightQuery {
-                // Snippets longer than the longest segment are the whole segment, highlighted.
-                let options = SearchOptions(limit: segments.count, document: id,
-                                            snippetLength: segments.map(\.text.unicodeScalars.count).max() ?? 0)
-                let hits = try index.search(query, options: options).hits
-                highlights = Dictionary(hits.map { ($0.id, $0.snippet) }, uniquingKeysWith: { first, _ in first })
-            }
-            return DocumentResponse(id: id, title: first.title, date: first.date, source: first.source,
-                                    segments: segments, highlights: highlights)
-        }
-        guard let document else { throw APIError.from(HanSearchError.documentNotFound(id: id)) }
-        return JSONResponse.make(document)
+        return JSONResponse.make(try await server.document(id: id, highlighting: query))
     }
 
     @Sendable func add(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -72,25 +56,13 @@ struct DocumentRoutes: RouteGroup {
         let bytes = try await body(of: request, context: context)
         let (reports, problems) = ReportBatch.parse(bytes, format: format)
         guard problems.isEmpty else {
-            let first = problems[0].description
-            throw APIError(.unprocessableContent, code: "invalid_records",
-                           "\(problems.count) invalid record\(problems.count == 1 ? "" : "s"); nothing was indexed. "
-                           + (problems.count == 1 ? first : "The first: \(first)"), records: problems)
+            throw APIError(.unprocessableContent, code: "invalid_records", ReportBatch.refusal(problems), records: problems)
         }
-        let counts = try await server.writer.submit(reports.map { .add($0) })
-        server.metrics.recordWrites(reports: reports.count, deletions: 0)
-        return JSONResponse.make(WriteResponse(indexed: reports.count, segments: counts.reduce(0, +),
-                                               ids: reports.map(\.id), tookMilliseconds: milliseconds(since: started)))
+        return JSONResponse.make(try await server.add(reports, started: started))
     }
 
     @Sendable func delete(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = try documentID(request)
-        let counts = try await server.writer.submit([.delete(documentID: id)])
-        guard let removed = counts.first, removed > 0 else {
-            throw APIError.from(HanSearchError.documentNotFound(id: id))
-        }
-        server.metrics.recordWrites(reports: 0, deletions: 1)
-        return JSONResponse.make(DeleteResponse(deleted: id, segments: removed))
+        JSONResponse.make(try await server.delete(id: try documentID(request)))
     }
 
     /// The document id after `/documents/`, percent-decoded (ids may contain `/`).
@@ -109,7 +81,7 @@ struct DocumentRoutes: RouteGroup {
     /// it all before reading the answer, with `Connection: close`, gets the 413 instead of hanging.
     /// A body that cannot be read to its end (a bad chunk size, a chunk or body shorter than declared
     /// before the connection ends) is the client's fault: 400, logged at info, and nothing of it is used.
-    private func body(of request: Request, context: BasicRequestContext) async throws -> [UInt8] {
+    func body(of request: Request, context: BasicRequestContext) async throws -> [UInt8] {
         let limit = configuration.maximumBodyBytes
         var tooLarge = request.headers[.contentLength].flatMap(Int.init).map { $0 > limit } ?? false
         var bytes: [UInt8] = []

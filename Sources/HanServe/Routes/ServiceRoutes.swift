@@ -17,8 +17,7 @@ struct ServiceRoutes: RouteGroup {
     }
 
     @Sendable func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        JSONResponse.make(StatsResponse(index: try await server.read { try $0.totalStats() }, synonyms: server.synonyms.status,
-                                        watch: server.watcher?.status))
+        JSONResponse.make(try await server.stats())
     }
 
     /// Writes out the registry: no index read (the index gauges follow commits).

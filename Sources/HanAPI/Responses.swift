@@ -45,6 +45,17 @@ public struct DocumentResponse: Codable, Sendable, Equatable {
     public var segments: [Segment]
     /// With `?q=`: for each segment the query matches, its whole text as HTML with the matches in `<mark>`.
     public var highlights: [String: String]?
+
+    /// Creates a response.
+    public init(id: String, title: String, date: String?, source: String?, segments: [Segment],
+                highlights: [String: String]? = nil) {
+        self.id = id
+        self.title = title
+        self.date = date
+        self.source = source
+        self.segments = segments
+        self.highlights = highlights
+    }
 }
 
 /// The answer to `POST /documents`.
@@ -58,6 +69,14 @@ public struct WriteResponse: Codable, Sendable, Equatable {
     /// Time from receiving the body to the commit, in milliseconds.
     public var tookMilliseconds: Double
 
+    /// Creates a response.
+    public init(indexed: Int, segments: Int, ids: [String], tookMilliseconds: Double) {
+        self.indexed = indexed
+        self.segments = segments
+        self.ids = ids
+        self.tookMilliseconds = tookMilliseconds
+    }
+
     enum CodingKeys: String, CodingKey {
         case indexed, segments, ids, tookMilliseconds = "took_ms"
     }
@@ -69,28 +88,21 @@ public struct DeleteResponse: Codable, Sendable, Equatable {
     public var deleted: String
     /// How many segments were removed.
     public var segments: Int
+
+    /// Creates a response.
+    public init(deleted: String, segments: Int) {
+        self.deleted = deleted
+        self.segments = segments
+    }
 }
 
 /// The answer to `GET /health`.
 public struct HealthResponse: Codable, Sendable, Equatable {
     /// `ok`.
     public var status: String
-}
 
-/// The answer to `GET /stats`: the index figures, the synonyms in use (``SynonymStatus``), and with
-/// `--watch` the watcher's ``FolderWatchService/Status``. The index figures stay at the top level, as
-/// they always were; the rest are added fields.
-struct StatsResponse: Encodable {
-    var index: IndexStats
-    var synonyms: SynonymStatus
-    var watch: FolderWatchService.Status?
-
-    private enum CodingKeys: String, CodingKey { case synonyms, watch }
-
-    func encode(to encoder: any Encoder) throws {
-        try index.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(synonyms, forKey: .synonyms)
-        try container.encodeIfPresent(watch, forKey: .watch)
+    /// Creates a response.
+    public init(status: String) {
+        self.status = status
     }
 }
