@@ -28,12 +28,17 @@ let package = Package(
             name: "CXapian",
             linkerSettings: [.linkedLibrary("xapian")]
         ),
+        // A thin extern "C" API over poppler-cpp (Debian's libpoppler-cpp-dev): a PDF's pages as positioned words.
+        .target(
+            name: "CPoppler",
+            linkerSettings: [.linkedLibrary("poppler-cpp")]
+        ),
         // Swift classes that own CXapian handles and throw typed errors.
         .target(name: "Xapian", dependencies: ["CXapian"]),
         // The model: normalization, tokenizer, query language, readers, indexing and search.
         .target(
             name: "HanSearch",
-            dependencies: ["Xapian", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Xapian", "CPoppler", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "hanindex",
