@@ -31,12 +31,12 @@ struct PDFBlock: Sendable, Equatable {
 ///   box) counts as 3 blank lines, so the page parser reads the label below it as a caption.
 /// - **Line wraps.** Lines of a block are joined without a space next to CJK characters, and a line ending
 ///   in `letter-` followed by a lowercase letter is joined without the hyphen (`inter-` + `national`).
-/// - **Furniture.** A line in the top or bottom 8% of a page is dropped when it looks like a page number
+/// - **Furniture.** A line whose middle is in the top or bottom 10% of a page is dropped when it looks like a page number
 ///   (`3`, `- 3 -`, `第 3 页`, `3 / 10`, `iv`) or when, with its digits removed, the same line is in that band on
 ///   another page (a running header or footer).
 struct PDFLayout: Sendable {
     /// Share of the page height, at top and bottom, where running headers and footers are looked for.
-    var furnitureBand = 0.08
+    var furnitureBand = 0.1
 
     private struct Line {
         var text: String
@@ -240,7 +240,7 @@ struct PDFLayout: Sendable {
 
     /// Whether `line` is in the top or bottom band of `page`.
     private func inBand(_ line: Line, of page: PDFPageText) -> Bool {
-        line.maxY <= furnitureBand * page.height || line.y >= (1 - furnitureBand) * page.height
+        line.midY <= furnitureBand * page.height || line.midY >= (1 - furnitureBand) * page.height
     }
 
     /// The band lines, without digits and spaces, that occur on more than one page.
