@@ -286,6 +286,29 @@ struct FolderWatcherTests {
     }
 }
 
+@Suite("Watching a folder of PDFs", .removingTemporaryFolders)
+struct PDFWatchTests {
+    @Test("a PDF dropped in is indexed with its pages, a scan is skipped naming it, a removed PDF is deleted")
+    func pdfs() throws {
+        let fixture = try WatchFixture()
+        for name in ["report.pdf", "scan.pdf"] {
+            let target = fixture.folder + "/" + name
+            try FileManager.default.copyItem(atPath: TestSupport.repositoryRoot
+                .appendingPathComponent("Tests/HanSearchTests/Fixtures/pdf/\(name)").path, toPath: target)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: target)
+        }
+        let events = try fixture.scan()
+        #expect(events.indexed("report.pdf").map { $0.0 } == 1)
+        #expect(events.contains { if case .skipped(let path, let reason) = $0 { path.hasSuffix("scan.pdf") && reason.contains("no text layer") } else { false } },
+                "\(events.lines)")
+        let hits = try SearchIndex(path: fixture.index).search("\"数据治理\"", options: SearchOptions()).hits
+        #expect(hits.map(\.doc) == ["report.pdf"] && hits.map(\.page) == [2])
+        try fixture.remove("report.pdf")
+        _ = try fixture.scan()
+        #expect(try fixture.documents("\"数据治理\"").isEmpty)
+    }
+}
+
 @Suite("hanindex watch", .removingTemporaryFolders)
 struct WatchCommandTests {
     @Test("`hanindex index` then `watch --once` re-indexes nothing; a new file is indexed and a deleted one removed")
