@@ -33,12 +33,15 @@ let package = Package(
             name: "CPoppler",
             linkerSettings: [.linkedLibrary("poppler-cpp")]
         ),
+        // libxml2 from Debian (libxml2-dev), found with pkg-config, and a thin C walk of its HTML tree into text blocks.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CHTML", dependencies: ["CLibXML2"]),
         // Swift classes that own CXapian handles and throw typed errors.
         .target(name: "Xapian", dependencies: ["CXapian"]),
         // The model: normalization, tokenizer, query language, readers, indexing and search.
         .target(
             name: "HanSearch",
-            dependencies: ["Xapian", "CPoppler", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Xapian", "CPoppler", "CHTML", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "hanindex",

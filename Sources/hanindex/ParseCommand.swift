@@ -7,13 +7,13 @@ extension DocumentKind: ExpressibleByArgument {}
 struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
-        abstract: "Show how a newspaper page (a .txt or .pdf file) or a PDF report is split into articles and segments.",
+        abstract: "Show how a newspaper page (a .txt or .pdf file), a PDF report or an HTML page is split into segments.",
         discussion: "Prints what `hanindex index` would index for the file: articles with title, authors and "
             + "sections, and each segment with its kind (and its page, for a PDF); for a PDF read as a report, its "
             + "title, authors, date and paragraphs. Nothing is written."
     )
 
-    @Argument(help: "A text file extracted from a newspaper page, or a PDF.")
+    @Argument(help: "A text file extracted from a newspaper page, a PDF or an HTML file.")
     var file: String
 
     @Option(help: "For a PDF: auto (a one-page PDF with a byline under a title is a newspaper page), page or report.")
@@ -24,7 +24,7 @@ struct ParseCommand: ParsableCommand {
 
     func run() throws {
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        let format: InputFile.Format = (file as NSString).pathExtension.lowercased() == "pdf" ? .pdf : .text
+        let format = CorpusReader.format(ofPath: file).flatMap { [.pdf, .html].contains($0) ? $0 : nil } ?? .text
         var reader = CorpusReader()
         reader.documentKind = kind
         var read: ReadItem?

@@ -160,7 +160,7 @@ struct FolderWatcherTests {
         try fixture.write("notes.bin", "x")
         try fixture.write("mixed.jsonl", WatchFixture.jsonl([("m1", "好的。")]) + "{\"id\": \"m2\"}\n")
         let events = try fixture.scan()
-        #expect(events.contains(.skipped(path: fixture.folder + "/notes.bin", reason: "not a .jsonl, .json, .txt or .pdf file")),
+        #expect(events.contains(.skipped(path: fixture.folder + "/notes.bin", reason: "not a .jsonl, .json, .txt, .pdf or .html file")),
                 "\(events.lines)")
         #expect(events.contains { $0.description.hasPrefix("skipped \(fixture.folder)/empty.jsonl: the file is empty") })
         #expect(events.contains { if case .recordSkipped(let problem) = $0 { problem.location.line == 2 } else { false } })

@@ -47,6 +47,19 @@ struct PDFRouteTests {
         }
     }
 
+    @Test("an HTML page by ?id=, without its tags")
+    func html() async throws {
+        try await ServerTest.withServer { client in
+            let html = "<html><head><title>网页标题</title><script>脚本()</script></head><body><p>网页正文&amp;段落。</p></body></html>"
+            let response = try await client.execute(uri: "/documents?id=page.html", method: .post,
+                                                    headers: [.contentType: "text/html; charset=utf-8"], body: ByteBuffer(string: html))
+            #expect(try ServerTest.decode(WriteResponse.self, response).ids == ["page.html"])
+            let found = try await ServerTest.search(client, ["q": "网页正文"])
+            #expect(found.hits.map(\.text) == ["网页正文&段落。"] && found.hits.map(\.title) == ["网页标题"])
+            #expect(try await ServerTest.search(client, ["q": "脚本"]).total == 0)
+        }
+    }
+
     @Test("an encrypted PDF is 422 naming it, and nothing is indexed; no id is 400")
     func refused() async throws {
         try await ServerTest.withServer { client in

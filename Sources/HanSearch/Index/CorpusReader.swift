@@ -57,6 +57,8 @@ public struct InputFile: Sendable, Equatable {
         case text
         /// A PDF: its text layer read page by page, as a newspaper page or a report (see ``DocumentKind``).
         case pdf
+        /// An HTML page: one report, read with libxml2's HTML parser (see `HTMLReader`).
+        case html
     }
 }
 
@@ -116,19 +118,25 @@ public struct CorpusReader: Sendable {
     }
 
     private func add(_ path: String, relative: String, to files: inout [InputFile], problems: inout [InputProblem]) {
-        let format: InputFile.Format
-        switch (path as NSString).pathExtension.lowercased() {
-        case "jsonl", "ndjson": format = .jsonLines
-        case "json": format = .json
-        case "txt", "text": format = .text
-        case "pdf": format = .pdf
-        default:
+        guard let format = CorpusReader.format(ofPath: path) else {
             problems.append(InputProblem(location: InputLocation(file: path),
-                                         message: "skipped: not a .jsonl, .json, .txt or .pdf file"))
+                                         message: "skipped: not a .jsonl, .json, .txt, .pdf or .html file"))
             return
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         files.append(InputFile(path: path, relativePath: relative, size: size, format: format))
+    }
+
+    /// The format of the file at `path`, from its extension, or nil for a file that is not read.
+    public static func format(ofPath path: String) -> InputFile.Format? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "jsonl", "ndjson": return .jsonLines
+        case "json": return .json
+        case "txt", "text": return .text
+        case "pdf": return .pdf
+        case "html", "htm", "xhtml": return .html
+        default: return nil
+        }
     }
 
     /// Reads `file`, calling `body` with each report and with a problem for each record or file that
@@ -182,6 +190,12 @@ public struct CorpusReader: Sendable {
                 _ = body(.problem(InputProblem(location: location, message: "the file holds only whitespace; nothing to index")))
             } else {
                 _ = body(.page(page, fileID: file.relativePath, location))
+            }
+        case .html:
+            guard fileIDIsUsable(file, body) else { return }
+            switch HTMLReader.read(bytes, id: file.relativePath) {
+            case .failure(let problem): _ = body(.problem(InputProblem(location: location, message: problem.description)))
+            case .success(let report): _ = body(CorpusReader.validated(report, location: location))
             }
         case .pdf:
             guard bytes.count <= sizeLimit(for: .pdf) else {

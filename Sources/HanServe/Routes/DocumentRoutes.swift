@@ -64,11 +64,13 @@ struct DocumentRoutes: RouteGroup {
         } else if DocumentRoutes.jsonLinesTypes.contains(mediaType) {
             format = .jsonLines
         } else if mediaType == "application/pdf" {
-            return try await addPDF(request, context)
+            return try await addFile(request, context, format: .pdf)
+        } else if mediaType == "text/html" {
+            return try await addFile(request, context, format: .html)
         } else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
                            "Content-Type must be application/json (one report or an array), application/x-ndjson "
-                           + "(JSON Lines) or application/pdf, not \(mediaType.isEmpty ? "missing" : "\"\(mediaType)\"")")
+                           + "(JSON Lines), application/pdf or text/html, not \(mediaType.isEmpty ? "missing" : "\"\(mediaType)\"")")
         }
         let started = ContinuousClock.now
         let bytes = try await body(of: request, context: context)
@@ -85,10 +87,10 @@ struct DocumentRoutes: RouteGroup {
                                                ids: reports.map(\.id), tookMilliseconds: milliseconds(since: started)))
     }
 
-    /// `POST /documents` with a PDF body: one report `<id>`, or the articles `<id>/<n>` of a newspaper page.
-    /// The id comes from `?id=` or the `filename` of `Content-Disposition`; `?kind=auto|page|report` as
-    /// `hanindex index --pdf-kind`. A PDF that cannot be read whole is 422 and nothing is indexed.
-    private func addPDF(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    /// `POST /documents` with a PDF or HTML body: one report `<id>`, or the articles `<id>/<n>` of a newspaper
+    /// page (PDF). The id comes from `?id=` or the `filename` of `Content-Disposition`; `?kind=auto|page|report`
+    /// as `hanindex index --pdf-kind`. A file that cannot be read whole is 422 and nothing is indexed.
+    private func addFile(_ request: Request, _ context: BasicRequestContext, format: InputFile.Format) async throws -> Response {
         var id = DocumentRoutes.fileName(inContentDisposition: request.headers[.contentDisposition])
         var reader = CorpusReader()
         for (name, value) in try SearchParameters.decode(request.uri.query ?? "") {
@@ -99,17 +101,17 @@ struct DocumentRoutes: RouteGroup {
                     throw APIError.badParameter(name, "must be auto, page or report, not \"\(value.prefix(40))\"")
                 }
                 reader.documentKind = kind
-            default: throw APIError.badParameter(name, "unknown; a PDF takes id and kind")
+            default: throw APIError.badParameter(name, "unknown; a PDF or HTML body takes id and kind")
             }
         }
         guard let id, !id.isEmpty else {
             throw APIError(.badRequest, code: "missing_id",
-                           "a PDF needs a document id: ?id=report.pdf, or Content-Disposition: attachment; filename=\"report.pdf\"")
+                           "a PDF or HTML body needs a document id: ?id=report.pdf, or Content-Disposition: attachment; filename=\"report.pdf\"")
         }
         let started = ContinuousClock.now
         let bytes = try await body(of: request, context: context)
         var item: ReadItem?
-        reader.read(bytes, of: InputFile(path: id, relativePath: id, size: bytes.count, format: .pdf)) {
+        reader.read(bytes, of: InputFile(path: id, relativePath: id, size: bytes.count, format: format)) {
             item = $0
             return false
         }
@@ -122,9 +124,10 @@ struct DocumentRoutes: RouteGroup {
             changes = IndexChange.changes(forPage: page, fileID: fileID)
             ids = changes.compactMap { if case .addArticle(_, let id, _) = $0 { id } else { nil } }
         case .problem(let problem)?:
-            throw APIError(.unprocessableContent, code: "invalid_pdf", "\(problem)")
+            throw APIError(.unprocessableContent, code: format == .pdf ? "invalid_pdf" : "invalid_html", "\(problem)")
         case nil:
-            throw APIError(.unprocessableContent, code: "invalid_pdf", "\(id): nothing to index; nothing was indexed")
+            throw APIError(.unprocessableContent, code: format == .pdf ? "invalid_pdf" : "invalid_html",
+                           "\(id): nothing to index; nothing was indexed")
         }
         let counts = try await server.writer.submit(changes)
         server.metrics.recordWrites(reports: ids.count, deletions: 0)
