@@ -48,6 +48,19 @@ void set_error(hp_error **err, hp_error_kind kind, std::string message) {
     *err = e;
 }
 
+// Runs `body`, turning any exception into an internal error (and a NULL result).
+template <typename Body>
+auto guarded(hp_error **err, Body body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const std::exception &e) {
+        set_error(err, HP_ERROR_INTERNAL, e.what());
+    } catch (...) {
+        set_error(err, HP_ERROR_INTERNAL, "unknown C++ exception");
+    }
+    return nullptr;
+}
+
 std::string utf8(const poppler::ustring &s) {
     poppler::byte_array bytes = s.to_utf8();
     return std::string(bytes.begin(), bytes.end());
@@ -80,7 +93,7 @@ hp_document *hp_document_load(const char *bytes, size_t length, hp_error **err) 
     std::lock_guard<std::mutex> guard(poppler_lock);
     quiet_poppler();
     last_complaint.clear();
-    try {
+    return guarded(err, [&]() -> hp_document * {
         if (length > static_cast<size_t>(INT32_MAX)) {
             set_error(err, HP_ERROR_DAMAGED, "the PDF is larger than poppler can read (2 GiB)");
             return nullptr;
@@ -98,12 +111,7 @@ hp_document *hp_document_load(const char *bytes, size_t length, hp_error **err) 
             return nullptr;
         }
         return result.release();
-    } catch (const std::exception &e) {
-        set_error(err, HP_ERROR_INTERNAL, e.what());
-    } catch (...) {
-        set_error(err, HP_ERROR_INTERNAL, "unknown C++ exception");
-    }
-    return nullptr;
+    });
 }
 
 void hp_document_free(hp_document *doc) {
@@ -143,7 +151,7 @@ long long hp_document_info_date(const hp_document *doc, const char *key) {
 hp_page_text *hp_page_text_load(const hp_document *doc, int index, hp_error **err) {
     std::lock_guard<std::mutex> guard(poppler_lock);
     last_complaint.clear();
-    try {
+    return guarded(err, [&]() -> hp_page_text * {
         std::unique_ptr<poppler::page> page(doc->doc->create_page(index));
         if (!page) {
             set_error(err, HP_ERROR_PAGE, "page " + std::to_string(index + 1) + " cannot be read");
@@ -167,12 +175,7 @@ hp_page_text *hp_page_text_load(const hp_document *doc, int index, hp_error **er
         // The strings no longer move: point the words at them.
         for (size_t i = 0; i < result->words.size(); ++i) result->words[i].text = result->texts[i].c_str();
         return result.release();
-    } catch (const std::exception &e) {
-        set_error(err, HP_ERROR_INTERNAL, e.what());
-    } catch (...) {
-        set_error(err, HP_ERROR_INTERNAL, "unknown C++ exception");
-    }
-    return nullptr;
+    });
 }
 
 void hp_page_text_free(hp_page_text *text) { delete text; }

@@ -213,3 +213,25 @@ struct PDFLayoutRuleTests {
         for text in ["2021年", "第三章", "Debian", "内部资料", ""] { #expect(!PDFLayout.isPageNumber(text), "\(text)") }
     }
 }
+
+@Suite("A newspaper page as atomic changes (POST /documents with a PDF)", .removingTemporaryFolders)
+struct PageChangeTests {
+    private let long = Page(articles: [
+        Article(title: "甲", authors: ["张三"], segments: [PageSegment(kind: .body, text: "第一篇正文。", page: 1)]),
+        Article(title: "乙", segments: [PageSegment(kind: .body, text: "第二篇正文。", page: 1)]),
+        Article(title: "丙", segments: [PageSegment(kind: .body, text: "第三篇正文。", page: 2)]),
+    ])
+
+    @Test("one index and three shards: the articles replace, the stale ones of a longer earlier version go", arguments: [1, 3])
+    func replaceAndShrink(shardCount: Int) throws {
+        let shards = try ShardList((1...shardCount).map { .local(path: temporaryPath("s\($0)")) })
+        let writer = try ShardedWriter(shards: shards)
+        #expect(try writer.applyAtomically(IndexChange.changes(forPage: long, fileID: "p.pdf")) == [1, 1, 1, 0])
+        let short = Page(articles: [long.articles[0]])
+        #expect(try writer.applyAtomically(IndexChange.changes(forPage: short, fileID: "p.pdf")) == [1, 2])
+        try writer.close()
+        let index = try SearchIndex(shards: shards)
+        let hits = try index.search("正文", options: SearchOptions(limit: 10)).hits
+        #expect(hits.map(\.doc) == ["p.pdf/1"] && hits.map(\.page) == [1])
+    }
+}
