@@ -154,6 +154,26 @@ struct BadPDFTests {
         #expect(message.contains("no text layer") && message.contains("OCR"))
     }
 
+    @Test("garbage between a PDF header and %%EOF, and a valid PDF cut in every tenth: errors, never a crash")
+    func garbage() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 100, 5000] {
+            let bytes = Array("%PDF-1.5\n".utf8) + (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                + Array("\n%%EOF\n".utf8)
+            let item = PDFReader(maximumPages: 10, kind: .automatic).read(bytes, id: "g.pdf")
+            guard case .failure(let problem) = item else { Issue.record("garbage read as a PDF"); continue }
+            #expect(problem.description.contains("damaged"), "\(problem)")
+        }
+        let report = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pdfFixture("report.pdf"))))
+        for tenth in 1..<10 {
+            // The cut keeps the end marker: poppler must then fail or read the whole PDF, never crash.
+            let cut = Array(report.prefix(report.count * tenth / 10)) + Array(report.suffix(32))
+            if case .success(.report(let read)) = PDFReader(maximumPages: 10, kind: .automatic).read(cut, id: "c.pdf") {
+                #expect(!read.body.isEmpty)
+            }
+        }
+    }
+
     @Test("too many pages, too many bytes")
     func limits() throws {
         var reader = CorpusReader()

@@ -96,10 +96,13 @@ struct PDFLayout: Sendable {
             gutters.contains { $0.overlaps(word.x...max(word.x, word.maxX)) } ? -1 : gutters.filter { $0.upperBound <= word.x }.count
         }
         // A word on the row of a spanning word and next to it belongs to the spanning line (a banner or title
-        // whose last word falls inside a column).
+        // whose last word falls inside a column). A few passes reach every word of such a line; the cap keeps
+        // a hostile page from making this quadratic many times over.
         var changed = !gutters.isEmpty
-        while changed {
+        var passes = 0
+        while changed && passes < 8 {
             changed = false
+            passes += 1
             let spanning = page.words.indices.filter { columns[$0] < 0 }.map { page.words[$0] }
             for (index, word) in page.words.enumerated() where columns[index] >= 0 {
                 let joins = spanning.contains { span in
