@@ -255,3 +255,16 @@ struct PageChangeTests {
         #expect(hits.map(\.doc) == ["p.pdf/1"] && hits.map(\.page) == [1])
     }
 }
+
+@Suite("The pages field of a report")
+struct ReportPagesTests {
+    @Test("one page per paragraph, from 1; segments carry them")
+    func pages() {
+        let report = Report(id: "r", title: "t", body: "第一段。\n\n第二段。", pages: [1, 3])
+        #expect(report.problems().isEmpty)
+        #expect(Segmenter().segments(of: report).map(\.page) == [1, 3])
+        #expect(!Report(id: "r", title: "t", body: "第一段。\n第二段。", pages: [1]).problems().isEmpty)
+        #expect(!Report(id: "r", title: "t", body: "第一段。", pages: [0]).problems().isEmpty)
+        #expect(Segmenter().segments(of: Report(id: "r", title: "t", body: "无页码。")).map(\.page) == [nil])
+    }
+}
