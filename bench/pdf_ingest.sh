@@ -28,7 +28,7 @@ for _ in $(seq 1 "$repeat"); do
     start=$(date +%s.%N)
     "$hanindex" index "$work/pdfs" --index "$work/index" > /dev/null 2>&1
     end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
+    times+=("$(python3 -c "print($end - $start)")")
 done
 seconds="$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (repeat + 1) / 2 ))p")"
 python3 - "$hanindex" "$work" "$seconds" <<'PY'

@@ -10,7 +10,8 @@
 - scan.pdf (no text layer), encrypted.pdf (a user password), truncated.pdf, damaged.pdf.
 
 Run scripts/setup.sh --fixtures first (texlive-xetex, texlive-lang-chinese, fonts-arphic-uming, qpdf).
-The output is reproducible: SOURCE_DATE_EPOCH fixes the dates xdvipdfmx writes.
+The output is reproducible (SOURCE_DATE_EPOCH fixes the dates xdvipdfmx writes), except encrypted.pdf:
+qpdf draws a new encryption key each run.
 """
 import json
 import os
