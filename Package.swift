@@ -29,12 +29,20 @@ let package = Package(
             name: "CXapian",
             linkerSettings: [.linkedLibrary("xapian")]
         ),
+        // A thin extern "C" API over poppler-cpp (Debian's libpoppler-cpp-dev): a PDF's pages as positioned words.
+        .target(
+            name: "CPoppler",
+            linkerSettings: [.linkedLibrary("poppler-cpp")]
+        ),
+        // libxml2 from Debian (libxml2-dev), found with pkg-config, and a thin C walk of its HTML tree into text blocks.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CHTML", dependencies: ["CLibXML2"]),
         // Swift classes that own CXapian handles and throw typed errors.
         .target(name: "Xapian", dependencies: ["CXapian"]),
         // The model: normalization, tokenizer, query language, readers, indexing and search.
         .target(
             name: "HanSearch",
-            dependencies: ["Xapian", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Xapian", "CPoppler", "CHTML", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The JSON answers of the API, and the steps from the model's results to them, shared by HTTP and MCP.
         .target(name: "HanAPI", dependencies: ["HanSearch"]),

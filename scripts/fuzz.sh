@@ -2,7 +2,7 @@
 # Fuzzes the tokenizer, the query parser, the page parser and the JSON Lines readers with libFuzzer
 # (and AddressSanitizer), each for a bounded time, then replays the saved corpus in the ordinary build.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     (default 60 s each; targets: tokenizer query page jsonl)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (default 60 s each; targets: tokenizer query page jsonl documents)
 #
 # The fuzz build lives in its own scratch path (.build-fuzz) so it never disturbs the normal build.
 # Inputs that grow coverage are kept in fuzz/corpus/TARGET (seeded from fuzz/seeds/TARGET, committed);
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(tokenizer query page jsonl)
+[ ${#targets[@]} -gt 0 ] || targets=(tokenizer query page jsonl documents)
 
 echo "fuzz: building hanfuzz with -sanitize=fuzzer,address in .build-fuzz"
 build_start=$(date +%s)

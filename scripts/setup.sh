@@ -17,6 +17,9 @@ apt_install() {
 }
 
 packages=(libxapian-dev pkg-config xapian-tools python3-xapian)  # xapian-tools: xapian-tcpsrv for shards; python3-xapian: scripts/index_check.py
+packages+=(libpoppler-cpp-dev libxml2-dev)  # PDF text (Sources/CPoppler), HTML parsing
+# scripts/make-pdf-fixtures.py only: xelatex with xeCJK and a Chinese font, qpdf, pdftotext.
+[ "${1:-}" != "--fixtures" ] || packages+=(texlive-xetex texlive-lang-chinese fonts-arphic-uming lmodern qpdf poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

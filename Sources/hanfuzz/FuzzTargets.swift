@@ -12,6 +12,8 @@ enum FuzzTarget: String, CaseIterable {
     case page
     /// The JSON Lines reader of the CLI (``CorpusReader``) and of the server (``ReportBatch``), and JSON batches.
     case jsonl
+    /// The same bytes as a PDF (poppler, the layout, the page parser) and as HTML (libxml2).
+    case documents
 
     /// Runs the target on one input.
     func run(_ bytes: [UInt8]) {
@@ -20,6 +22,7 @@ enum FuzzTarget: String, CaseIterable {
         case .query: Self.query(String(decoding: bytes, as: UTF8.self))
         case .page: Self.page(String(decoding: bytes, as: UTF8.self))
         case .jsonl: Self.jsonLines(bytes)
+        case .documents: Self.documents(bytes)
         }
     }
 
@@ -133,6 +136,27 @@ enum FuzzTarget: String, CaseIterable {
             check(reports.isEmpty || problems.isEmpty, "a batch with problems still yields reports")
             check(!reports.isEmpty || !problems.isEmpty, "a batch with neither reports nor problems")
             for report in reports { check(report.problems().isEmpty, "the batch passed an invalid report") }
+        }
+    }
+
+    static func documents(_ bytes: [UInt8]) {
+        for format in [InputFile.Format.pdf, .html] {
+            var items: [ReadItem] = []
+            CorpusReader().read(bytes, of: InputFile(path: "fuzz", relativePath: "fuzz", size: bytes.count, format: format)) {
+                items.append($0)
+                return true
+            }
+            // All or nothing: one report, one page or one problem per file.
+            check(items.count == 1, "\(items.count) items from one \(format) file")
+            switch items.first {
+            case .report(let report, _)?:
+                check(report.problems().isEmpty, "the reader passed an invalid report")
+                check(format == .html || Segmenter().segments(of: report).allSatisfy { $0.page != nil },
+                      "a PDF report segment without a page")
+            case .page(let page, _, _)?:
+                check(page.articles.allSatisfy { $0.segments.allSatisfy { ($0.page ?? 0) >= 1 } }, "a PDF segment without a page")
+            default: break
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import HanSearch
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Index files and folders (JSON Lines, JSON, plain text).",
+        abstract: "Index files and folders (JSON Lines, JSON, plain text, PDF).",
         discussion: """
             Re-running replaces documents by id: no duplicates, and no stale segments when a document \
             gets shorter. Changes are committed in batches; an interrupted run leaves the index at its \
@@ -14,6 +14,9 @@ struct IndexCommand: ParsableCommand {
             line and skipped; the rest is indexed, and the exit status is 2.
             A new (or empty) index is built in bulk: one shard per thread, merged with Xapian's \
             compaction at the end, within --memory-budget. Nothing is visible until the build completes.
+            A PDF is read from its text layer: a one-page PDF with a byline under a title is a newspaper \
+            page (articles FILE.pdf/N), anything else one report FILE.pdf (--pdf-kind forces either). A PDF \
+            that is encrypted, damaged, truncated, without text (a scan) or too big is reported and skipped whole.
             """
     )
 
@@ -40,6 +43,9 @@ struct IndexCommand: ParsableCommand {
         "For a new index: variants folds traditional characters to simplified in documents and queries, so that either finds the other; none (the default) matches characters as written. An existing index keeps the fold it was built with.",
         valueName: "none|variants"))
     var fold: Folding?
+
+    @Option(help: "How PDFs are read: auto (a one-page PDF with a byline under a title is a newspaper page), page or report.")
+    var pdfKind: DocumentKind = .automatic
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
@@ -78,7 +84,8 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reader = CorpusReader()
+        var reader = CorpusReader()
+        reader.documentKind = pdfKind
         let (files, missing) = reader.files(in: paths)
         var problems = missing.count
         for problem in missing { note("hanindex: \(problem)") }

@@ -13,7 +13,7 @@ struct SearchCommand: ParsableCommand {
             searches titles. Options may come before or after the query, e.g. hanindex search 龙井 -杭州 \
             --limit 5; everything after -- is query.
             --json prints {"query", "total", "hits": [{"id", "doc", "title", "score", "snippet", "text", \
-            "section"?, "kind"?, "date"?, "source"?}]}; total is the exact number of matching segments; \
+            "section"?, "kind"?, "date"?, "source"?, "page"?}]} (page: the PDF page the segment starts on); total is the exact number of matching segments; \
             snippet is HTML with matches in <mark>. With --facets, "facets": {"source"?: [{"value", "count"}], \
             "year"?: [...]} counts all matching segments per value (segments without one are not counted).
             """
@@ -105,7 +105,7 @@ struct SearchCommand: ParsableCommand {
         for (number, hit) in results.hits.enumerated() {
             let place = [hit.title, hit.section, hit.kind.flatMap { $0 == .body ? nil : $0.rawValue }]
                 .compactMap { $0 }.joined(separator: " › ")
-            let details = [hit.date, hit.source].compactMap { $0 }.joined(separator: " · ")
+            let details = [hit.page.map { "p. \($0)" }, hit.date, hit.source].compactMap { $0 }.joined(separator: " · ")
             let heading = String(format: "%d. %.2f  %@", offset + number + 1, hit.score, place)
                 + (details.isEmpty ? "" : "  " + details)
             print(colour ? "\u{1B}[1m\(heading)\u{1B}[0m  \u{1B}[2m\(hit.id)\u{1B}[0m" : "\(heading)  (\(hit.id))")

@@ -121,8 +121,10 @@ struct CorpusReaderTests {
         #expect(empty.problems.map(\.message) == ["the file is empty; nothing to index"])
         let blank = try read("  \n\n ", name: "blank.txt")
         #expect(blank.problems.count == 1)
-        let other = try read("x", name: "notes.pdf")
+        let other = try read("x", name: "notes.doc")
         #expect(other.problems.first?.message.contains("not a .jsonl") == true)
+        let notPDF = try read("x", name: "notes.pdf")
+        #expect(notPDF.problems.first?.message.contains("not a PDF") == true)
     }
 
     @Test("a JSON file holds one report or an array of them")

@@ -160,7 +160,7 @@ struct FolderWatcherTests {
         try fixture.write("notes.bin", "x")
         try fixture.write("mixed.jsonl", WatchFixture.jsonl([("m1", "好的。")]) + "{\"id\": \"m2\"}\n")
         let events = try fixture.scan()
-        #expect(events.contains(.skipped(path: fixture.folder + "/notes.bin", reason: "not a .jsonl, .json or .txt file")),
+        #expect(events.contains(.skipped(path: fixture.folder + "/notes.bin", reason: "not a .jsonl, .json, .txt, .pdf or .html file")),
                 "\(events.lines)")
         #expect(events.contains { $0.description.hasPrefix("skipped \(fixture.folder)/empty.jsonl: the file is empty") })
         #expect(events.contains { if case .recordSkipped(let problem) = $0 { problem.location.line == 2 } else { false } })
@@ -283,6 +283,29 @@ struct FolderWatcherTests {
         #expect(try fixture.withWatcher { _, writer in try writer.fileState(forFile: "a.jsonl")?.hash.count } == 64)
         #expect(try fixture.scan().isEmpty)
         #expect(try fixture.documents("旧哈希") == ["h1"])
+    }
+}
+
+@Suite("Watching a folder of PDFs", .removingTemporaryFolders)
+struct PDFWatchTests {
+    @Test("a PDF dropped in is indexed with its pages, a scan is skipped naming it, a removed PDF is deleted")
+    func pdfs() throws {
+        let fixture = try WatchFixture()
+        for name in ["report.pdf", "scan.pdf"] {
+            let target = fixture.folder + "/" + name
+            try FileManager.default.copyItem(atPath: TestSupport.repositoryRoot
+                .appendingPathComponent("Tests/HanSearchTests/Fixtures/pdf/\(name)").path, toPath: target)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: target)
+        }
+        let events = try fixture.scan()
+        #expect(events.indexed("report.pdf").map { $0.0 } == 1)
+        #expect(events.contains { if case .skipped(let path, let reason) = $0 { path.hasSuffix("scan.pdf") && reason.contains("no text layer") } else { false } },
+                "\(events.lines)")
+        let hits = try SearchIndex(path: fixture.index).search("\"数据治理\"", options: SearchOptions()).hits
+        #expect(hits.map(\.doc) == ["report.pdf"] && hits.map(\.page) == [2])
+        try fixture.remove("report.pdf")
+        _ = try fixture.scan()
+        #expect(try fixture.documents("\"数据治理\"").isEmpty)
     }
 }
 

@@ -167,7 +167,7 @@ struct HostileInputTests {
         let outcome = try CLI.run(["index", folder, "--index", index])
         #expect(outcome.status == 2)
         #expect(!outcome.looksLikeCrash, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("scan.png: skipped: not a .jsonl, .json or .txt file"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("scan.png: skipped: not a .jsonl, .json, .txt, .pdf or .html file"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("scan.txt:1 (byte 0): invalid UTF-8 (is this a binary file?)"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("scan.jsonl:1 (byte 0): this looks like a binary file"), "\(outcome.stderr)")
         let (corruptIndex, _) = try setUp()

@@ -55,6 +55,10 @@ public struct InputFile: Sendable, Equatable {
         case json
         /// Plain text extracted from a newspaper page: articles found by ``PageParser``.
         case text
+        /// A PDF: its text layer read page by page, as a newspaper page or a report (see ``DocumentKind``).
+        case pdf
+        /// An HTML page: one report, read with libxml2's HTML parser (see `HTMLReader`).
+        case html
     }
 }
 
@@ -66,11 +70,22 @@ public struct CorpusReader: Sendable {
     /// How many bytes of a JSON Lines file are read at a time: reading takes this much memory plus
     /// the longest line, whatever the size of the file.
     public var chunkSize: Int
+    /// PDFs larger than this are refused (poppler holds the whole file and its text in memory).
+    public var maximumPDFSize = 256 << 20
+    /// PDFs with more pages than this are refused.
+    public var maximumPDFPages = 2_000
+    /// Whether a PDF is read as a newspaper page or a report; by default chosen from its text.
+    public var documentKind = DocumentKind.automatic
 
     /// Creates a reader.
     public init(maximumFileSize: Int = 1 << 30, chunkSize: Int = 1 << 20) {
         self.maximumFileSize = maximumFileSize
         self.chunkSize = max(1, chunkSize)
+    }
+
+    /// The size limit for files of `format`.
+    func sizeLimit(for format: InputFile.Format) -> Int {
+        format == .pdf ? min(maximumFileSize, maximumPDFSize) : maximumFileSize
     }
 
     /// The input files under `paths` (files, or folders searched recursively), sorted by path,
@@ -103,18 +118,25 @@ public struct CorpusReader: Sendable {
     }
 
     private func add(_ path: String, relative: String, to files: inout [InputFile], problems: inout [InputProblem]) {
-        let format: InputFile.Format
-        switch (path as NSString).pathExtension.lowercased() {
-        case "jsonl", "ndjson": format = .jsonLines
-        case "json": format = .json
-        case "txt", "text": format = .text
-        default:
+        guard let format = CorpusReader.format(ofPath: path) else {
             problems.append(InputProblem(location: InputLocation(file: path),
-                                         message: "skipped: not a .jsonl, .json or .txt file"))
+                                         message: "skipped: not a .jsonl, .json, .txt, .pdf or .html file"))
             return
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         files.append(InputFile(path: path, relativePath: relative, size: size, format: format))
+    }
+
+    /// The format of the file at `path`, from its extension, or nil for a file that is not read.
+    public static func format(ofPath path: String) -> InputFile.Format? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "jsonl", "ndjson": return .jsonLines
+        case "json": return .json
+        case "txt", "text": return .text
+        case "pdf": return .pdf
+        case "html", "htm", "xhtml": return .html
+        default: return nil
+        }
     }
 
     /// Reads `file`, calling `body` with each report and with a problem for each record or file that
@@ -125,9 +147,9 @@ public struct CorpusReader: Sendable {
             streamJSONLines(file, body)
             return
         }
-        guard file.size <= maximumFileSize else {
+        guard file.size <= sizeLimit(for: file.format) else {
             _ = body(.problem(InputProblem(location: location,
-                                           message: "the file is \(file.size) bytes; the limit is \(maximumFileSize)")))
+                                           message: "the file is \(file.size) bytes; the limit is \(sizeLimit(for: file.format))")))
             return
         }
         // An empty file is refused without reading it: Foundation leaks a buffer reading an empty file.
@@ -162,18 +184,39 @@ public struct CorpusReader: Sendable {
                 for item in decodeJSON(text, location: location, allowArray: true) where !body(item) { return }
             }
         case .text:
-            guard let text = validatedText(bytes, file: file.path, body) else { return }
-            if let problem = Report.problems(forID: file.relativePath).first {
-                _ = body(.problem(InputProblem(location: location, message: "the file name as document id: \(problem)")))
-                return
-            }
+            guard let text = validatedText(bytes, file: file.path, body), fileIDIsUsable(file, body) else { return }
             let page = PageParser().parse(text)
             if page.articles.isEmpty {
                 _ = body(.problem(InputProblem(location: location, message: "the file holds only whitespace; nothing to index")))
             } else {
                 _ = body(.page(page, fileID: file.relativePath, location))
             }
+        case .html:
+            guard fileIDIsUsable(file, body) else { return }
+            switch HTMLReader.read(bytes, id: file.relativePath) {
+            case .failure(let problem): _ = body(.problem(InputProblem(location: location, message: problem.description)))
+            case .success(let report): _ = body(CorpusReader.validated(report, location: location))
+            }
+        case .pdf:
+            guard bytes.count <= sizeLimit(for: .pdf) else {
+                _ = body(.problem(InputProblem(location: location,
+                                               message: "the file is \(bytes.count) bytes; the limit is \(sizeLimit(for: .pdf))")))
+                return
+            }
+            guard fileIDIsUsable(file, body) else { return }
+            switch PDFReader(maximumPages: maximumPDFPages, kind: documentKind).read(bytes, id: file.relativePath) {
+            case .failure(let problem): _ = body(.problem(InputProblem(location: location, message: problem.description)))
+            case .success(.page(let page)): _ = body(.page(page, fileID: file.relativePath, location))
+            case .success(.report(let report)): _ = body(CorpusReader.validated(report, location: location))
+            }
         }
+    }
+
+    /// Whether the file's relative path can be a document id; reports the problem when it cannot.
+    private func fileIDIsUsable(_ file: InputFile, _ body: (ReadItem) -> Bool) -> Bool {
+        guard let problem = Report.problems(forID: file.relativePath).first else { return true }
+        _ = body(.problem(InputProblem(location: InputLocation(file: file.path), message: "the file name as document id: \(problem)")))
+        return false
     }
 
     static let emptyFileMessage = "the file is empty; nothing to index"

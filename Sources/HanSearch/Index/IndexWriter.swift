@@ -97,6 +97,11 @@ public final class IndexWriter {
         return segments.count
     }
 
+    /// How many segments document `id` has in this index, committed or not.
+    func segmentCount(ofDocument id: String) throws(HanSearchError) -> Int {
+        try HanSearchError.catching(path: path, action: "reading \(id)") { try database.termFrequency(Schema.documentTerm(id)) }
+    }
+
     /// Deletes the document `id` and all its segments. Returns how many segments were removed.
     @discardableResult
     public func delete(documentID id: String) throws(HanSearchError) -> Int {

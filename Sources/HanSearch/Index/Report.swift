@@ -15,16 +15,20 @@ public struct Report: Codable, Sendable, Equatable {
     public var source: String?
     /// The authors, if known.
     public var authors: [String]?
+    /// The page each paragraph of ``body`` starts on (reports read from PDFs): one number per paragraph
+    /// that holds text, from 1. Each segment carries the page of its paragraph.
+    public var pages: [Int]?
 
     /// Creates a report.
     public init(id: String, title: String, body: String, date: String? = nil, source: String? = nil,
-                authors: [String]? = nil) {
+                authors: [String]? = nil, pages: [Int]? = nil) {
         self.id = id
         self.title = title
         self.body = body
         self.date = date
         self.source = source
         self.authors = authors
+        self.pages = pages
     }
 
     /// The longest id accepted, in UTF-8 bytes (Xapian terms are limited to 245 bytes, and the id term
@@ -37,6 +41,12 @@ public struct Report: Codable, Sendable, Equatable {
         var problems = Report.problems(forID: id)
         if let date, !Report.isValidDate(date) {
             problems.append("\"date\" must be a calendar date written YYYY-MM-DD, not \"\(date)\"")
+        }
+        if let pages {
+            let count = Segmenter.paragraphs(of: body).count
+            if pages.count != count || pages.contains(where: { $0 < 1 }) {
+                problems.append("\"pages\" must give a page number (from 1) for each of the \(count) paragraphs of \"body\"")
+            }
         }
         if body.unicodeScalars.contains("\u{0}") || title.unicodeScalars.contains("\u{0}") {
             problems.append("the text contains a NUL character")
@@ -96,13 +106,15 @@ public struct Segment: Codable, Sendable, Equatable {
     public var kind: SegmentKind?
     /// The segment's number within its document, from 1, in reading order.
     public var ordinal: Int
+    /// The page the segment starts on, from 1, for documents read from PDFs; nil otherwise.
+    public var page: Int?
     /// The segment's text as given (not normalized).
     public var text: String
 
     /// Creates a segment.
     public init(id: String, doc: String, title: String, source: String? = nil, date: String? = nil,
                 authors: [String]? = nil, section: String? = nil, kind: SegmentKind? = nil, ordinal: Int,
-                text: String) {
+                text: String, page: Int? = nil) {
         self.id = id
         self.doc = doc
         self.title = title
@@ -113,5 +125,6 @@ public struct Segment: Codable, Sendable, Equatable {
         self.kind = kind
         self.ordinal = ordinal
         self.text = text
+        self.page = page
     }
 }

@@ -159,6 +159,20 @@ public enum IndexChange: Sendable, Equatable {
     case add(Report)
     /// Deletes a document and all its segments.
     case delete(documentID: String)
+    /// Adds or replaces one article of a newspaper page as document `id` (`<file>/<n>`).
+    case addArticle(Article, id: String, title: String)
+    /// Deletes the articles `<fileID>/<from>`, `<fileID>/<from + 1>`… that exist (those an earlier version
+    /// of a page had beyond the new one's count).
+    case deleteArticles(fileID: String, from: Int)
+
+    /// The changes that index `page` read from `fileID` as ``IndexWriter/add(page:fileID:)`` does: each
+    /// article, then the deletion of stale ones.
+    public static func changes(forPage page: Page, fileID: String) -> [IndexChange] {
+        page.articles.enumerated().map { number, article in
+            let id = PageParser.articleID(fileID: fileID, number: number + 1)
+            return .addArticle(article, id: id, title: article.title.isEmpty ? fileID : article.title)
+        } + [.deleteArticles(fileID: fileID, from: page.articles.count + 1)]
+    }
 }
 
 extension IndexWriter {
@@ -174,6 +188,15 @@ extension IndexWriter {
                 switch change {
                 case .add(let report): counts.append(try add(report))
                 case .delete(let id): counts.append(try delete(documentID: id))
+                case .addArticle(let article, let id, let title):
+                    counts.append(try replace(documentID: id, with: segmenter.segments(of: article, id: id, title: title)))
+                case .deleteArticles(let fileID, let from):
+                    var removed = 0, number = from
+                    while case let count = try delete(documentID: PageParser.articleID(fileID: fileID, number: number)), count > 0 {
+                        removed += count
+                        number += 1
+                    }
+                    counts.append(removed)
                 }
             }
             try commitBatch()

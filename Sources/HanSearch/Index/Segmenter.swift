@@ -26,12 +26,13 @@ public struct Segmenter: Sendable {
     /// The segments of `report`, numbered from 1.
     public func segments(of report: Report) -> [Segment] {
         var segments: [Segment] = []
-        for text in Segmenter.paragraphs(of: report.body) {
+        for (index, text) in Segmenter.paragraphs(of: report.body).enumerated() {
+            let page = report.pages.flatMap { index < $0.count ? $0[index] : nil }
             for piece in split(text) {
                 let ordinal = segments.count + 1
                 segments.append(Segment(id: "\(report.id)#\(ordinal)", doc: report.id, title: report.title,
                                         source: report.source, date: report.date, authors: report.authors,
-                                        ordinal: ordinal, text: piece))
+                                        ordinal: ordinal, text: piece, page: page))
             }
         }
         return segments
@@ -52,7 +53,8 @@ public struct Segmenter: Sendable {
                 let ordinal = segments.count + 1
                 segments.append(Segment(id: "\(id)#\(ordinal)", doc: id, title: title,
                                         authors: article.authors.isEmpty ? nil : article.authors,
-                                        section: part.section, kind: part.kind, ordinal: ordinal, text: piece))
+                                        section: part.section, kind: part.kind, ordinal: ordinal, text: piece,
+                                        page: part.page))
             }
         }
         return segments

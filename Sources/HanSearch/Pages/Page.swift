@@ -51,12 +51,15 @@ public struct PageSegment: Codable, Sendable, Equatable {
     public var section: String?
     /// The text, with spaces between CJK characters removed (see ``PageParser``).
     public var text: String
+    /// The PDF page the segment starts on, from 1; nil for pages read from text.
+    public var page: Int?
 
     /// Creates a segment.
-    public init(kind: SegmentKind, section: String? = nil, text: String) {
+    public init(kind: SegmentKind, section: String? = nil, text: String, page: Int? = nil) {
         self.kind = kind
         self.section = section
         self.text = text
+        self.page = page
     }
 }
 

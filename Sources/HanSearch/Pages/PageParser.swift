@@ -74,10 +74,20 @@ public struct PageParser: Sendable {
 
     /// Parses the extracted text of one page.
     public func parse(_ text: String) -> Page {
-        let lines = PageSourceLine.lines(of: text)
+        parse(PageSourceLine.lines(of: text))
+    }
+
+    /// Parses the blocks of a PDF (see ``PDFLayout``); each segment gets the page it starts on.
+    func parse(_ blocks: [PDFBlock]) -> Page {
+        parse(blocks.map { PageSourceLine(raw: $0.raw, text: $0.text, blankLinesBefore: $0.blankLinesBefore, page: $0.page) })
+    }
+
+    private func parse(_ lines: [PageSourceLine]) -> Page {
         var builder = PageBuilder()
+        builder.currentPage = lines.first?.page
         var index = readOpening(lines, into: &builder)
         while index < lines.count {
+            builder.currentPage = lines[index].page
             index = read(lines, at: index, into: &builder)
         }
         return builder.page
@@ -240,6 +250,8 @@ struct PageSourceLine {
     let text: String
     /// How many blank (empty or whitespace-only) lines come directly before this line.
     let blankLinesBefore: Int
+    /// The PDF page the line is on, if it comes from a PDF.
+    var page: Int? = nil
 
     /// The non-blank lines of `text`, each with the count of blank lines above it.
     /// Splits on every newline, including `\r\n`.
@@ -283,6 +295,9 @@ struct PageBuilder {
     }
 
     private var lastArticle: Article? { page.articles.last }
+
+    /// The PDF page of the line being read; segments started now carry it.
+    var currentPage: Int?
 
     /// Index of the article being built.
     private var current: Int { page.articles.count - 1 }
@@ -336,7 +351,7 @@ struct PageBuilder {
     /// Appends a segment under the current section, opening an untitled article if there is none yet.
     private mutating func append(_ kind: SegmentKind, _ text: String) {
         if page.articles.isEmpty { startArticle(title: "", authors: []) }
-        page.articles[current].segments.append(PageSegment(kind: kind, section: section, text: text))
+        page.articles[current].segments.append(PageSegment(kind: kind, section: section, text: text, page: currentPage))
     }
 }
 

@@ -67,6 +67,8 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var snippet: String
     /// The segment's whole text.
     public var text: String
+    /// The page the segment starts on, for documents read from PDFs (an added field).
+    public var page: Int?
 }
 
 /// The answer to a search.
@@ -197,7 +199,7 @@ public final class SearchIndex {
                     : ""
                 return SearchHit(id: segment.id, doc: segment.doc, title: segment.title, section: segment.section,
                                  kind: segment.kind, date: segment.date, source: segment.source,
-                                 score: match.weight, snippet: snippet, text: segment.text)
+                                 score: match.weight, snippet: snippet, text: segment.text, page: segment.page)
             }
             return SearchResults(query: text, total: total, hits: hits, facets: facets)
         }

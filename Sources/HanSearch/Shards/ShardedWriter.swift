@@ -142,6 +142,30 @@ public final class ShardedWriter {
     /// part retried; when it does not answer, this throws ``ShardsUnavailableError`` naming it.
     public func applyAtomically(_ changes: [IndexChange]) throws -> [Int] {
         if writers.count == 1 { return try applyAtomically(changes, inShard: 0) }
+        // Stale articles live in the shards of their own ids: one deletion each, and the counts summed back.
+        var expanded: [IndexChange] = []
+        var owner: [Int] = []  // the position in `changes` each expanded change counts for
+        for (position, change) in changes.enumerated() {
+            guard case .deleteArticles(let fileID, let from) = change else {
+                expanded.append(change)
+                owner.append(position)
+                continue
+            }
+            var number = from
+            while case let id = PageParser.articleID(fileID: fileID, number: number),
+                  try writer(forDocument: id).segmentCount(ofDocument: id) > 0 {
+                expanded.append(.delete(documentID: id))
+                owner.append(position)
+                number += 1
+            }
+        }
+        var totals = [Int](repeating: 0, count: changes.count)
+        for (position, count) in zip(owner, try applyAtomicallyPerShard(expanded)) { totals[position] += count }
+        return totals
+    }
+
+    /// ``applyAtomically(_:)`` for changes that each belong to one shard.
+    private func applyAtomicallyPerShard(_ changes: [IndexChange]) throws -> [Int] {
         var positions = [[Int]](repeating: [], count: writers.count)
         for (position, change) in changes.enumerated() {
             positions[shards.shard(forDocument: change.documentID)].append(position)
@@ -175,6 +199,8 @@ extension IndexChange {
         switch self {
         case .add(let report): return report.id
         case .delete(let id): return id
+        case .addArticle(_, let id, _): return id
+        case .deleteArticles(let fileID, let from): return PageParser.articleID(fileID: fileID, number: from)
         }
     }
 }

@@ -137,7 +137,9 @@ async function runSearch(q, page, sort, filters) {
     const card = el("li", { class: "hit", "data-doc": doc },
       el("h3", {}, el("a", { href: pageURL({ doc, q, hit: first.id }), "data-nav": "" }, first.title || doc)), meta);
     for (const hit of hits.slice(0, 2)) {
-      const where = [hit.section, hit.kind && hit.kind !== "body" ? KIND_NAMES[hit.kind] || hit.kind : ""].filter(Boolean).join(" · ");
+      // "p. N": the PDF page the segment starts on (hits from PDFs only).
+      const where = [hit.section, hit.kind && hit.kind !== "body" ? KIND_NAMES[hit.kind] || hit.kind : "",
+                     hit.page ? "p. " + hit.page : ""].filter(Boolean).join(" · ");
       if (where) card.append(el("div", { class: "where" }, where));
       card.append(el("p", { class: "snippet", html: hit.snippet }));
     }

@@ -47,10 +47,14 @@ struct DocumentRoutes: RouteGroup {
             format = .json
         } else if DocumentRoutes.jsonLinesTypes.contains(mediaType) {
             format = .jsonLines
+        } else if mediaType == "application/pdf" {
+            return try await addFile(request, context, format: .pdf)
+        } else if mediaType == "text/html" {
+            return try await addFile(request, context, format: .html)
         } else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           "Content-Type must be application/json (one report or an array) or application/x-ndjson "
-                           + "(JSON Lines), not \(mediaType.isEmpty ? "missing" : "\"\(mediaType)\"")")
+                           "Content-Type must be application/json (one report or an array), application/x-ndjson "
+                           + "(JSON Lines), application/pdf or text/html, not \(mediaType.isEmpty ? "missing" : "\"\(mediaType)\"")")
         }
         let started = ContinuousClock.now
         let bytes = try await body(of: request, context: context)
@@ -59,6 +63,67 @@ struct DocumentRoutes: RouteGroup {
             throw APIError(.unprocessableContent, code: "invalid_records", ReportBatch.refusal(problems), records: problems)
         }
         return JSONResponse.make(try await server.add(reports, started: started))
+    }
+
+    /// `POST /documents` with a PDF or HTML body: one report `<id>`, or the articles `<id>/<n>` of a newspaper
+    /// page (PDF). The id comes from `?id=` or the `filename` of `Content-Disposition`; `?kind=auto|page|report`
+    /// as `hanindex index --pdf-kind`. A file that cannot be read whole is 422 and nothing is indexed.
+    private func addFile(_ request: Request, _ context: BasicRequestContext, format: InputFile.Format) async throws -> Response {
+        var id = DocumentRoutes.fileName(inContentDisposition: request.headers[.contentDisposition])
+        var reader = CorpusReader()
+        for (name, value) in try SearchParameters.decode(request.uri.query ?? "") {
+            switch name {
+            case "id": id = value
+            case "kind":
+                guard let kind = DocumentKind(rawValue: value) else {
+                    throw APIError.badParameter(name, "must be auto, page or report, not \"\(value.prefix(40))\"")
+                }
+                reader.documentKind = kind
+            default: throw APIError.badParameter(name, "unknown; a PDF or HTML body takes id and kind")
+            }
+        }
+        guard let id, !id.isEmpty else {
+            throw APIError(.badRequest, code: "missing_id",
+                           "a PDF or HTML body needs a document id: ?id=report.pdf, or Content-Disposition: attachment; filename=\"report.pdf\"")
+        }
+        let started = ContinuousClock.now
+        let bytes = try await body(of: request, context: context)
+        var item: ReadItem?
+        reader.read(bytes, of: InputFile(path: id, relativePath: id, size: bytes.count, format: format)) {
+            item = $0
+            return false
+        }
+        let changes: [IndexChange]
+        let ids: [String]
+        switch item {
+        case .report(let report, _)?:
+            (changes, ids) = ([.add(report)], [report.id])
+        case .page(let page, let fileID, _)?:
+            changes = IndexChange.changes(forPage: page, fileID: fileID)
+            ids = changes.compactMap { if case .addArticle(_, let id, _) = $0 { id } else { nil } }
+        case .problem(let problem)?:
+            throw APIError(.unprocessableContent, code: format == .pdf ? "invalid_pdf" : "invalid_html", "\(problem)")
+        case nil:
+            throw APIError(.unprocessableContent, code: format == .pdf ? "invalid_pdf" : "invalid_html",
+                           "\(id): nothing to index; nothing was indexed")
+        }
+        let counts = try await server.writer.submit(changes)
+        server.metrics.recordWrites(reports: ids.count, deletions: 0)
+        return JSONResponse.make(WriteResponse(indexed: ids.count, segments: zip(changes, counts).reduce(0) {
+            if case .deleteArticles = $1.0 { $0 } else { $0 + $1.1 }
+        }, ids: ids, tookMilliseconds: milliseconds(since: started)))
+    }
+
+    /// The `filename` parameter of a `Content-Disposition` header, without its directory, or nil.
+    static func fileName(inContentDisposition header: String?) -> String? {
+        guard let header else { return nil }
+        for parameter in header.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0].lowercased() == "filename" else { continue }
+            let name = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            return (name as NSString).lastPathComponent
+        }
+        return nil
     }
 
     @Sendable func delete(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
