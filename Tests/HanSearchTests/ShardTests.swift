@@ -106,14 +106,6 @@ struct ShardedIndexTests {
         }
     }
 
-    @Test("scores that differ only by rounding form runs of ties; scores that differ by relevance do not")
-    func nearTies() {
-        #expect(SearchIndex.nearTies([30, 28.14808844205819, 28.148088442058196, 28.148088442058196, 27, 1, 1])
-                == [1..<4, 5..<7])
-        #expect(SearchIndex.nearTies([3, 2.9999, 2]).isEmpty)
-        #expect(SearchIndex.nearTies([]).isEmpty)
-    }
-
     @Test("equal scores come in ascending segment id, whatever order the segments were added in")
     func tiesBySegmentID() throws {
         let ids = ["t5", "t3", "t9", "t1", "t7"]

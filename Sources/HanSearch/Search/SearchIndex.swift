@@ -176,12 +176,8 @@ public final class SearchIndex {
                 rankAll = bounds.matchesLowerBound != bounds.matchesUpperBound
                     && bounds.matchesUpperBound <= oneRankedPassLimit
             }
-            let checkAtLeast = rankAll ? try database.documentCount() : 0
-            let matches = options.sort == .relevance
-                ? try rankedPage(enquire, offset: max(0, options.offset), limit: max(0, options.limit),
-                                 checkAtLeast: checkAtLeast)
-                : try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
-                                   checkAtLeast: checkAtLeast)
+            let matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
+                                           checkAtLeast: rankAll ? try database.documentCount() : 0)
             var total = matches.matchesLowerBound
             var facets: FacetCounts?
             if matches.matchesLowerBound != matches.matchesUpperBound || !options.facets.isEmpty {
@@ -203,65 +199,6 @@ public final class SearchIndex {
             }
             return SearchResults(query: text, total: total, hits: hits, facets: facets)
         }
-    }
-
-    /// Ranks `offset ..< offset + limit` by score and equal scores by segment id, as one index and its
-    /// shards both do.
-    ///
-    /// Xapian orders exactly equal scores by the segment id slot, but a multi-database of shards sums a
-    /// segment's term weights in another order than one index, so a score can differ in its last bits
-    /// (28.14808844205819 against 28.148088442058196 on the dev corpus) and a tie becomes an order. Runs of
-    /// scores equal to a relative 1e-9 are therefore ordered by segment id here; the page is taken from a
-    /// window one match wider on each side, widened while a run reaches the window's edge, so that a run
-    /// that a page boundary cuts is cut at the same place.
-    func rankedPage(_ enquire: Enquire, offset: Int, limit: Int, checkAtLeast: Int) throws -> MatchSet {
-        guard limit > 0 else { return try enquire.mset(offset: offset, limit: 0, checkAtLeast: checkAtLeast) }
-        var margin = 1
-        while true {
-            let start = max(0, offset - margin)
-            let wanted = offset - start + limit + margin
-            var window = try enquire.mset(offset: start, limit: wanted, checkAtLeast: checkAtLeast)
-            let first = offset - start, end = min(window.count, first + limit)
-            guard first < window.count else {
-                window.matches = []
-                return window
-            }
-            let runs = Self.nearTies(window.matches.map(\.weight))
-            let cut = runs.contains { run in
-                (run.contains(first) && run.lowerBound == 0 && start > 0)
-                    || (run.contains(end - 1) && run.upperBound == window.count && window.count == wanted)
-            }
-            if cut && margin < 1 << 16 {
-                margin *= 8
-                continue
-            }
-            let decoder = JSONDecoder()
-            for run in runs where Set(window.matches[run].map(\.weight)).count > 1 {
-                let ids = try window.matches[run].map {
-                    Array(try decoder.decode(Segment.self, from: Data($0.data.utf8)).id.utf8)
-                }
-                let ordered = zip(ids, window.matches[run]).sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
-                window.matches.replaceSubrange(run, with: ordered)
-            }
-            window.matches = Array(window.matches[first..<end])
-            return window
-        }
-    }
-
-    /// The runs (of two or more) of consecutive scores in `weights`, best first, that differ from their
-    /// neighbour by less than a relative 1e-9: rounding, not relevance.
-    static func nearTies(_ weights: [Double]) -> [Range<Int>] {
-        var runs: [Range<Int>] = []
-        var start = 0
-        for index in weights.indices.dropFirst() {
-            let previous = weights[index - 1], weight = weights[index]
-            if abs(previous - weight) > 1e-9 * max(1, abs(weight)) {
-                if index - start > 1 { runs.append(start..<index) }
-                start = index
-            }
-        }
-        if weights.count - start > 1 { runs.append(start..<weights.count) }
-        return runs
     }
 
     /// The exact number of segments matching `query`, and their counts per value of each of `facets`:
