@@ -620,14 +620,6 @@ int hx_enquire_set_sort_by_value_then_relevance(hx_enquire *enq, uint32_t slot, 
     });
 }
 
-int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, int reverse,
-                                                hx_error **err) {
-    return guard(err, [&] {
-        require(enq, "enquire");
-        enq->enquire.set_sort_by_relevance_then_value(slot, reverse != 0);
-    });
-}
-
 hx_mset *hx_enquire_get_mset(hx_enquire *enq, uint32_t first, uint32_t maxitems,
                              uint32_t check_at_least, hx_error **err) {
     return guard_ptr<hx_mset>(err, [&] {

@@ -48,13 +48,6 @@ public final class Enquire {
         }
     }
 
-    /// Orders results by weight, ties broken by the value in `slot` (bytewise) instead of by docid.
-    public func sort(byRelevanceThenValueIn slot: UInt32, descending: Bool) {
-        mustSucceed { () throws(XapianError) in
-            try call { hx_enquire_set_sort_by_relevance_then_value(handle, slot, descending ? 1 : 0, &$0) }
-        }
-    }
-
     /// Runs the query, returning up to `limit` matches starting at rank `offset`.
     ///
     /// At least `checkAtLeast` documents are examined, so passing the document

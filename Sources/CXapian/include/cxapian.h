@@ -209,8 +209,6 @@ int hx_enquire_set_query(hx_enquire *enq, const hx_query *q, hx_error **err);
 int hx_enquire_set_weighting_bool(hx_enquire *enq, hx_error **err);
 int hx_enquire_set_sort_by_value_then_relevance(hx_enquire *enq, uint32_t slot, int reverse,
                                                 hx_error **err);
-int hx_enquire_set_sort_by_relevance_then_value(hx_enquire *enq, uint32_t slot, int reverse,
-                                                hx_error **err);
 /** Keeps at most `max` matches per value in `slot` (Xapian's collapse key);
  *  `max` 0 turns collapsing off.  The match count then counts collapsed
  *  matches. */

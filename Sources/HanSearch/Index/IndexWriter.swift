@@ -167,7 +167,6 @@ struct SegmentDocumentBuilder {
         if let date = segment.date { document.setValue(date, slot: Schema.dateSlot) }
         document.setValue(segment.doc, slot: Schema.documentSlot)
         if let source = segment.source { document.setValue(source, slot: Schema.sourceSlot) }
-        document.setValue(segment.id, slot: Schema.segmentSlot)
         return document
     }
 }

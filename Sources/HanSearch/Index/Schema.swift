@@ -8,8 +8,7 @@
 /// - value slot ``dateSlot``: the date `YYYY-MM-DD`, for range filters and sorting;
 /// - value slot ``documentSlot``: the document id, so that all matches collapse to documents
 ///   without reading each segment's data;
-/// - value slot ``sourceSlot``: the document's source, for source facets and filters;
-/// - value slot ``segmentSlot``: the segment id, which breaks ties between equal scores.
+/// - value slot ``sourceSlot``: the document's source, for source facets and filters.
 public enum Schema {
     /// Prefix of title terms.
     public static let titlePrefix = "T"
@@ -23,9 +22,6 @@ public enum Schema {
     public static let documentSlot: UInt32 = 1
     /// Value slot holding the source (unset when the document has none).
     public static let sourceSlot: UInt32 = 2
-    /// Value slot holding the segment id. Equal scores are ordered by it rather than by Xapian's docid,
-    /// which depends on how the segments were spread over shards and in which order they were added.
-    public static let segmentSlot: UInt32 = 3
     /// Metadata key holding the analyzer version the index was built with.
     public static let analyzerVersionKey = "hansearch.analyzer"
     /// Metadata key holding the time of the last commit (ISO 8601).
@@ -33,7 +29,7 @@ public enum Schema {
 
     /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
     /// version must be rebuilt, since queries would be analyzed differently from the documents.
-    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-4"
+    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-3"
 
     /// Added to every token position when indexing, so that stored positions start at 2.
     ///

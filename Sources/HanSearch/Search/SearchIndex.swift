@@ -164,9 +164,8 @@ public final class SearchIndex {
         return try withRetryOnModification {
             let enquire = Enquire(database: database)
             enquire.setQuery(ranked)
-            switch options.sort {
-            case .date: enquire.sort(byValueIn: Schema.dateSlot, descending: true)
-            case .relevance: enquire.sort(byRelevanceThenValueIn: Schema.segmentSlot, descending: false)
+            if options.sort == .date {
+                enquire.sort(byValueIn: Schema.dateSlot, descending: true)
             }
             // Xapian's bounds before matching anything (microseconds; exact for a lone term): rank every
             // match in one pass when there can be few, rank the page and count apart when there can be many.
