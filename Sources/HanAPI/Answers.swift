@@ -35,6 +35,25 @@ extension DocumentResponse {
     }
 }
 
+extension WriteResponse {
+    /// The answer for `changes` once committed, `counts` being the segments each added or removed (as
+    /// ``ShardedWriter/applyAtomically(_:)`` returns them): the reports and articles added, their segments
+    /// and their ids in input order; the deletions of a page's stale articles are not counted.
+    public init(changes: [IndexChange], counts: [Int], tookMilliseconds: Double) {
+        var ids: [String] = []
+        var segments = 0
+        for (change, count) in zip(changes, counts) {
+            switch change {
+            case .add(let report): ids.append(report.id)
+            case .addArticle(_, let id, _): ids.append(id)
+            case .delete, .deleteArticles: continue
+            }
+            segments += count
+        }
+        self.init(indexed: ids.count, segments: segments, ids: ids, tookMilliseconds: tookMilliseconds)
+    }
+}
+
 extension ReportBatch {
     /// Why a batch with `problems` was refused as a whole, naming the first bad record (all of them
     /// go with it, as `records`).

@@ -43,9 +43,8 @@ public actor LocalIndexBackend: SearchBackend {
 
     public func add(_ reports: [Report]) async throws -> WriteResponse {
         let started = ContinuousClock.now
-        let counts = try write(reports.map { .add($0) })
-        return WriteResponse(indexed: reports.count, segments: counts.reduce(0, +), ids: reports.map(\.id),
-                             tookMilliseconds: milliseconds(since: started))
+        let changes = reports.map { IndexChange.add($0) }
+        return WriteResponse(changes: changes, counts: try write(changes), tookMilliseconds: milliseconds(since: started))
     }
 
     public func delete(id: String) async throws -> DeleteResponse {
@@ -55,7 +54,7 @@ public actor LocalIndexBackend: SearchBackend {
     }
 
     public func stats() async throws -> Value {
-        try JSONDecoder().decode(Value.self, from: APIJSON.encoder.encode(try current().totalStats()))
+        try Value(json: try current().totalStats())
     }
 
     public nonisolated func authorizeWrite(_ request: HTTPRequest?) throws {}

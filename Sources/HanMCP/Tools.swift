@@ -228,8 +228,14 @@ public struct HanTools: Sendable {
 
     /// `value` as structured content (the HTTP route's JSON), with `text` for clients that read only text.
     static func success(_ value: some Encodable, text: String) throws -> CallTool.Result {
-        let structured = try JSONDecoder().decode(Value.self, from: APIJSON.encoder.encode(value))
-        return try CallTool.Result(content: [HanTools.text(text)], structuredContent: structured, isError: false)
+        try CallTool.Result(content: [HanTools.text(text)], structuredContent: Value(json: value), isError: false)
+    }
+}
+
+extension Value {
+    /// `value` as the JSON API writes it (``APIJSON/encoder``), so that structured content equals the route's answer.
+    public init(json value: some Encodable) throws {
+        self = try JSONDecoder().decode(Value.self, from: APIJSON.encoder.encode(value))
     }
 }
 
@@ -246,7 +252,7 @@ struct RefusedBatch: Error, CustomStringConvertible {
         struct Detail: Encodable { let code: String; let message: String; let records: [RecordProblem] }
         struct Body: Encodable { let error: Detail }
         let body = Body(error: Detail(code: "invalid_records", message: ReportBatch.refusal(problems), records: problems))
-        return (try? APIJSON.encoder.encode(body)).flatMap { try? JSONDecoder().decode(Value.self, from: $0) }
+        return try? Value(json: body)
     }
 }
 

@@ -22,12 +22,12 @@ extension HanServer {
         return document
     }
 
-    /// `POST /documents` once its reports are read and valid: answered after the commit.
-    func add(_ reports: [Report], started: ContinuousClock.Instant = .now) async throws -> WriteResponse {
-        let counts = try await writer.submit(reports.map { .add($0) })
-        metrics.recordWrites(reports: reports.count, deletions: 0)
-        return WriteResponse(indexed: reports.count, segments: counts.reduce(0, +),
-                             ids: reports.map(\.id), tookMilliseconds: milliseconds(since: started))
+    /// `POST /documents` once its body is read into valid reports or a page's articles: answered after the commit.
+    func add(_ changes: [IndexChange], started: ContinuousClock.Instant = .now) async throws -> WriteResponse {
+        let counts = try await writer.submit(changes)
+        let response = WriteResponse(changes: changes, counts: counts, tookMilliseconds: milliseconds(since: started))
+        metrics.recordWrites(reports: response.indexed, deletions: 0)
+        return response
     }
 
     /// `DELETE /documents/{id}`; throws 404 for an unknown id.

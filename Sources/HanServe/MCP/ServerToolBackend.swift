@@ -26,7 +26,7 @@ struct ServerToolBackend: SearchBackend {
     }
 
     func add(_ reports: [Report]) async throws -> WriteResponse {
-        try await server.add(reports)
+        try await server.add(reports.map { .add($0) })
     }
 
     func delete(id: String) async throws -> DeleteResponse {
@@ -34,7 +34,7 @@ struct ServerToolBackend: SearchBackend {
     }
 
     func stats() async throws -> Value {
-        try JSONDecoder().decode(Value.self, from: APIJSON.encoder.encode(try await server.stats()))
+        try Value(json: try await server.stats())
     }
 
     /// The check of ``BearerAuthMiddleware``, on the HTTP request that carried the call.

@@ -62,7 +62,7 @@ struct DocumentRoutes: RouteGroup {
         guard problems.isEmpty else {
             throw APIError(.unprocessableContent, code: "invalid_records", ReportBatch.refusal(problems), records: problems)
         }
-        return JSONResponse.make(try await server.add(reports, started: started))
+        return JSONResponse.make(try await server.add(reports.map { .add($0) }, started: started))
     }
 
     /// `POST /documents` with a PDF or HTML body: one report `<id>`, or the articles `<id>/<n>` of a newspaper
@@ -94,24 +94,18 @@ struct DocumentRoutes: RouteGroup {
             return false
         }
         let changes: [IndexChange]
-        let ids: [String]
         switch item {
         case .report(let report, _)?:
-            (changes, ids) = ([.add(report)], [report.id])
+            changes = [.add(report)]
         case .page(let page, let fileID, _)?:
             changes = IndexChange.changes(forPage: page, fileID: fileID)
-            ids = changes.compactMap { if case .addArticle(_, let id, _) = $0 { id } else { nil } }
         case .problem(let problem)?:
             throw APIError(.unprocessableContent, code: format == .pdf ? "invalid_pdf" : "invalid_html", "\(problem)")
         case nil:
             throw APIError(.unprocessableContent, code: format == .pdf ? "invalid_pdf" : "invalid_html",
                            "\(id): nothing to index; nothing was indexed")
         }
-        let counts = try await server.writer.submit(changes)
-        server.metrics.recordWrites(reports: ids.count, deletions: 0)
-        return JSONResponse.make(WriteResponse(indexed: ids.count, segments: zip(changes, counts).reduce(0) {
-            if case .deleteArticles = $1.0 { $0 } else { $0 + $1.1 }
-        }, ids: ids, tookMilliseconds: milliseconds(since: started)))
+        return JSONResponse.make(try await server.add(changes, started: started))
     }
 
     /// The `filename` parameter of a `Content-Disposition` header, without its directory, or nil.
