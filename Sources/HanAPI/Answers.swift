@@ -74,14 +74,6 @@ public enum APIJSON {
     }()
 }
 
-/// A snippet's HTML (matches in `<mark>`, text escaped) as plain text, with `open` and `close` around
-/// the matches. The snippet escapes only `&`, `<`, `>` and `"`, so these are all there is to undo.
-public func plainSnippet(_ html: String, open: String, close: String) -> String {
-    html.replacingOccurrences(of: "<mark>", with: open).replacingOccurrences(of: "</mark>", with: close)
-        .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-        .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-}
-
 /// The time since `start`, in milliseconds (the answers' `took_ms`).
 public func milliseconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start

@@ -16,7 +16,7 @@ enum SearchText {
             let details = [hit.date, hit.source].compactMap { $0 }.joined(separator: " · ")
             lines.append("")
             lines.append("\(offset + number + 1). \(place)" + (details.isEmpty ? "" : " (\(details))"))
-            lines.append("   " + plainSnippet(hit.snippet, open: "**", close: "**"))
+            lines.append("   " + Snippet.plainText(ofHTML: hit.snippet, open: "**", close: "**"))
             lines.append("   id: \(hit.id)  doc: \(hit.doc)")
         }
         for (name, counts) in [("source", response.facets?.source), ("year", response.facets?.year)] {

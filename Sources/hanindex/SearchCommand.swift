@@ -116,7 +116,7 @@ struct SearchCommand: ParsableCommand {
 
     /// Turns the HTML snippet into terminal text: highlights in ANSI reverse-yellow, or [brackets].
     func terminalSnippet(_ html: String, colour: Bool) -> String {
-        plainSnippet(html, open: colour ? "\u{1B}[1;33m" : "[", close: colour ? "\u{1B}[0m" : "]")
+        Snippet.plainText(ofHTML: html, open: colour ? "\u{1B}[1;33m" : "[", close: colour ? "\u{1B}[0m" : "]")
     }
 }
 

@@ -51,6 +51,30 @@ public struct Snippet: Sendable, Equatable {
         }
         return String(result)
     }
+
+    /// Snippet HTML as made by ``html`` turned back into text, with `open` and `close` around the
+    /// matches: what ``marked(open:close:escape:)`` gives without escaping, for the command line and for
+    /// MCP clients that read text. One pass over Unicode scalars, like ``escapeHTML(_:)``: a `;` fused with
+    /// a combining mark into one `Character` still ends an entity.
+    public static func plainText(ofHTML html: String, open: String, close: String) -> String {
+        let markup = [("<mark>", open), ("</mark>", close), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""),
+                      ("&#39;", "'"), ("&amp;", "&")].map { (Array($0.0.unicodeScalars), $0.1) }
+        let scalars = Array(html.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        scan: while index < scalars.count {
+            if scalars[index] == "<" || scalars[index] == "&" {
+                for (code, text) in markup where scalars[index...].starts(with: code) {
+                    result.append(contentsOf: text.unicodeScalars)
+                    index += code.count
+                    continue scan
+                }
+            }
+            result.append(scalars[index])
+            index += 1
+        }
+        return String(result)
+    }
 }
 
 /// Our own highlighter: Xapian's `MSet::snippet` ignores positionless terms and marks CJK text one
