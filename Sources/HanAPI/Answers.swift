@@ -40,15 +40,12 @@ extension WriteResponse {
     /// ``ShardedWriter/applyAtomically(_:)`` returns them): the reports and articles added, their segments
     /// and their ids in input order; the deletions of a page's stale articles are not counted.
     public init(changes: [IndexChange], counts: [Int], tookMilliseconds: Double) {
-        var ids: [String] = []
-        var segments = 0
-        for (change, count) in zip(changes, counts) {
-            switch change {
-            case .add(let report): ids.append(report.id)
-            case .addArticle(_, let id, _): ids.append(id)
-            case .delete, .deleteArticles: continue
+        let ids = IndexChange.addedIDs(changes)
+        let segments = zip(changes, counts).reduce(0) { sum, pair in
+            switch pair.0 {
+            case .add, .addArticle: sum + pair.1
+            case .delete, .deleteArticles: sum
             }
-            segments += count
         }
         self.init(indexed: ids.count, segments: segments, ids: ids, tookMilliseconds: tookMilliseconds)
     }

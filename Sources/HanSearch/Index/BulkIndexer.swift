@@ -191,9 +191,7 @@ public final class BulkIndexer {
     public func add(page: Page, fileID: String) throws(HanSearchError) -> [String] {
         var ids: [String] = []
         var articles: [[Segment]] = []
-        for (number, article) in page.articles.enumerated() {
-            let id = PageParser.articleID(fileID: fileID, number: number + 1)
-            let title = article.title.isEmpty ? fileID : article.title
+        for case .addArticle(let article, let id, let title) in IndexChange.changes(forPage: page, fileID: fileID) {
             ids.append(id)
             articles.append(options.segmenter.segments(of: article, id: id, title: title))
         }

@@ -74,9 +74,9 @@ public final class IndexWriter {
     /// earlier version of the page had beyond the new count are deleted. Returns the article ids.
     @discardableResult
     public func add(page: Page, fileID: String) throws(HanSearchError) -> [String] {
-        try PageParser.indexArticles(of: page, fileID: fileID, replace: { id, title, article throws(HanSearchError) in
-            _ = try replace(documentID: id, with: segmenter.segments(of: article, id: id, title: title))
-        }, delete: { id throws(HanSearchError) in try delete(documentID: id) })
+        let changes = IndexChange.changes(forPage: page, fileID: fileID)
+        for change in changes { _ = try apply(change) }
+        return IndexChange.addedIDs(changes)
     }
 
     /// Replaces the segments of document `id` with `segments` (by their unique id terms) and deletes

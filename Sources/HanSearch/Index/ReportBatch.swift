@@ -173,6 +173,17 @@ public enum IndexChange: Sendable, Equatable {
             return .addArticle(article, id: id, title: article.title.isEmpty ? fileID : article.title)
         } + [.deleteArticles(fileID: fileID, from: page.articles.count + 1)]
     }
+
+    /// The ids of the reports and articles that `changes` add, in order.
+    public static func addedIDs(_ changes: [IndexChange]) -> [String] {
+        changes.compactMap {
+            switch $0 {
+            case .add(let report): report.id
+            case .addArticle(_, let id, _): id
+            case .delete, .deleteArticles: nil
+            }
+        }
+    }
 }
 
 extension IndexWriter {
@@ -184,26 +195,31 @@ extension IndexWriter {
         do throws(HanSearchError) {
             var counts: [Int] = []
             counts.reserveCapacity(changes.count)
-            for change in changes {
-                switch change {
-                case .add(let report): counts.append(try add(report))
-                case .delete(let id): counts.append(try delete(documentID: id))
-                case .addArticle(let article, let id, let title):
-                    counts.append(try replace(documentID: id, with: segmenter.segments(of: article, id: id, title: title)))
-                case .deleteArticles(let fileID, let from):
-                    var removed = 0, number = from
-                    while case let count = try delete(documentID: PageParser.articleID(fileID: fileID, number: number)), count > 0 {
-                        removed += count
-                        number += 1
-                    }
-                    counts.append(removed)
-                }
-            }
+            for change in changes { counts.append(try apply(change)) }
             try commitBatch()
             return counts
         } catch {
             cancelBatch()
             throw error
+        }
+    }
+
+    /// Applies one change, uncommitted. Returns the number of segments added or removed.
+    func apply(_ change: IndexChange) throws(HanSearchError) -> Int {
+        switch change {
+        case .add(let report):
+            return try add(report)
+        case .delete(let id):
+            return try delete(documentID: id)
+        case .addArticle(let article, let id, let title):
+            return try replace(documentID: id, with: segmenter.segments(of: article, id: id, title: title))
+        case .deleteArticles(let fileID, let from):
+            var removed = 0, number = from
+            while case let count = try delete(documentID: PageParser.articleID(fileID: fileID, number: number)), count > 0 {
+                removed += count
+                number += 1
+            }
+            return removed
         }
     }
 }

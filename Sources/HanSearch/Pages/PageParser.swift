@@ -54,24 +54,6 @@ public struct PageParser: Sendable {
         "\(fileID)/\(number)"
     }
 
-    /// Indexes the articles of `page` read from `fileID` through `replace(id, title, article)`, then deletes,
-    /// through `delete(id)` (which returns the number of segments removed), the articles an earlier version
-    /// of the page had beyond the new count. Returns the article ids. Shared by the single and sharded writers,
-    /// which differ only in where each article goes.
-    static func indexArticles(of page: Page, fileID: String,
-                              replace: (_ id: String, _ title: String, _ article: Article) throws(HanSearchError) -> Void,
-                              delete: (_ id: String) throws(HanSearchError) -> Int) throws(HanSearchError) -> [String] {
-        var ids: [String] = []
-        for (number, article) in page.articles.enumerated() {
-            let id = articleID(fileID: fileID, number: number + 1)
-            try replace(id, article.title.isEmpty ? fileID : article.title, article)
-            ids.append(id)
-        }
-        var stale = page.articles.count + 1
-        while try delete(articleID(fileID: fileID, number: stale)) > 0 { stale += 1 }
-        return ids
-    }
-
     /// Parses the extracted text of one page.
     public func parse(_ text: String) -> Page {
         parse(PageSourceLine.lines(of: text))

@@ -80,11 +80,9 @@ public final class ShardedWriter {
     @discardableResult
     public func add(page: Page, fileID: String) throws(HanSearchError) -> [String] {
         if writers.count == 1 { return try writers[0].add(page: page, fileID: fileID) }
-        // Each article, and each stale article, in its own shard.
-        return try PageParser.indexArticles(of: page, fileID: fileID, replace: { id, title, article throws(HanSearchError) in
-            let writer = writer(forDocument: id)
-            _ = try writer.replace(documentID: id, with: writer.segmenter.segments(of: article, id: id, title: title))
-        }, delete: { id throws(HanSearchError) in try delete(documentID: id) })
+        let changes = IndexChange.changes(forPage: page, fileID: fileID)
+        for change in try inOwnShards(changes).changes { _ = try writer(forDocument: change.documentID).apply(change) }
+        return IndexChange.addedIDs(changes)
     }
 
     /// Deletes document `id` from its shard. Returns how many segments were removed.
@@ -142,9 +140,17 @@ public final class ShardedWriter {
     /// part retried; when it does not answer, this throws ``ShardsUnavailableError`` naming it.
     public func applyAtomically(_ changes: [IndexChange]) throws -> [Int] {
         if writers.count == 1 { return try applyAtomically(changes, inShard: 0) }
-        // Stale articles live in the shards of their own ids: one deletion each, and the counts summed back.
+        let (expanded, owner) = try inOwnShards(changes)
+        var totals = [Int](repeating: 0, count: changes.count)
+        for (position, count) in zip(owner, try applyAtomicallyPerShard(expanded)) { totals[position] += count }
+        return totals
+    }
+
+    /// `changes` with each deletion of stale articles made one deletion per existing article, since each
+    /// lives in the shard of its own id; `owner` holds the position in `changes` each change counts for.
+    private func inOwnShards(_ changes: [IndexChange]) throws(HanSearchError) -> (changes: [IndexChange], owner: [Int]) {
         var expanded: [IndexChange] = []
-        var owner: [Int] = []  // the position in `changes` each expanded change counts for
+        var owner: [Int] = []
         for (position, change) in changes.enumerated() {
             guard case .deleteArticles(let fileID, let from) = change else {
                 expanded.append(change)
@@ -159,9 +165,7 @@ public final class ShardedWriter {
                 number += 1
             }
         }
-        var totals = [Int](repeating: 0, count: changes.count)
-        for (position, count) in zip(owner, try applyAtomicallyPerShard(expanded)) { totals[position] += count }
-        return totals
+        return (expanded, owner)
     }
 
     /// ``applyAtomically(_:)`` for changes that each belong to one shard.
