@@ -63,7 +63,7 @@ def main():
             start = time.perf_counter()
             mset = all_matches(database, conjunction)
             verified = sum(
-                text in unicodedata.normalize("NFKC", json.loads(item.document.get_data())["text"]).lower()
+                text in unicodedata.normalize("NFKC", json.loads(item.document.get_data())["x"]).lower()
                 for item in mset)
             best_verify = min(best_verify, time.perf_counter() - start)
         matches += found

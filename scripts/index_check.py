@@ -52,7 +52,7 @@ def documents(segments):
     """{document id: {segment id: data}}."""
     grouped = {}
     for segment_id, data in segments.items():
-        grouped.setdefault(json.loads(data)["doc"], {})[segment_id] = data
+        grouped.setdefault(json.loads(data)["d"], {})[segment_id] = data
     return grouped
 
 

@@ -12,7 +12,7 @@ struct BulkIndexerTests {
         var result: [String: (data: String, terms: [TermListEntry])] = [:]
         for docid in try database.postings("") {
             let document = try database.document(docid)
-            let segment = try JSONDecoder().decode(Segment.self, from: Data(document.data))
+            let segment = try StoredSegment.segment(data: document.data, decoder: JSONDecoder())
             #expect(result[segment.id] == nil, "segment \(segment.id) is in the index twice")
             result[segment.id] = (String(decoding: document.data, as: UTF8.self), try document.termList)
         }

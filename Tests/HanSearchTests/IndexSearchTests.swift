@@ -83,6 +83,24 @@ struct IndexSearchTests {
         #expect(try ids("年", index) == ["a#1"])
     }
 
+    @Test("a phrase whose terms a segment holds apart is not matched, also in titles and exclusions")
+    func termsApart() throws {
+        let path = try TestSupport.index([
+            Report(id: "a", title: "年度，度报告", body: "科技。技服\n技服科技\n科技服务"),
+            Report(id: "b", title: "年度报告", body: "我们科技服"),
+        ])
+        let index = try SearchIndex(path: path)
+        // a#1 and a#2 hold the bigrams 科技 and 技服, but not 科技服.
+        #expect(try ids("科技服", index) == ["a#3", "b#1"])
+        #expect(try ids("科技 -科技服", index) == ["a#1", "a#2"])
+        #expect(try ids("技服 -科技服", index) == ["a#1", "a#2"])
+        #expect(try ids("科技服 OR 技服科", index) == ["a#2", "a#3", "b#1"])
+        #expect(try ids("title:年度报告", index) == ["b#1"])
+        #expect(try ids("科技 -title:年度报告", index) == ["a#1", "a#2", "a#3"])
+        #expect(try index.search("科技服").total == 2)
+        #expect(try index.documentIDs(matching: ParsedQuery.anywhere("年度报告")!) == ["b"])
+    }
+
     @Test("punctuation breaks phrases: 数文 does not match 设置参数，文件名")
     func punctuation() throws {
         let path = try TestSupport.index([Report(id: "a", title: "t", body: "设置参数，文件名")])

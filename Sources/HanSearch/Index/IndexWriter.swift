@@ -152,7 +152,7 @@ struct SegmentDocumentBuilder {
     /// The Xapian document for one segment: its JSON, text and title terms, id terms, date, document id and source.
     func document(for segment: Segment) -> Document {
         let document = Document()
-        document.data = Array((try? encoder.encode(segment)) ?? Data())
+        document.data = Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
         var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
         Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
             batch.append(token.term, position: token.isPositional ? token.position + Schema.positionOffset : 0)

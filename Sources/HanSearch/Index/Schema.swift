@@ -1,6 +1,6 @@
 /// How HanSearch lays out a segment in a Xapian document.
 ///
-/// - document data: the segment as JSON (``Segment``);
+/// - document data: the segment as compact JSON (``StoredSegment``);
 /// - text terms, unprefixed: the tokenizer's output for the segment text;
 /// - title terms under ``titlePrefix``, positioned separately;
 /// - ``segmentIDPrefix`` + segment id: the unique id term (`replace_document` finds the segment again);
@@ -29,7 +29,7 @@ public enum Schema {
 
     /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
     /// version must be rebuilt, since queries would be analyzed differently from the documents.
-    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-3"
+    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-4"
 
     /// Added to every token position when indexing, so that stored positions start at 2.
     ///

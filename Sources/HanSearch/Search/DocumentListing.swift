@@ -54,7 +54,7 @@ extension SearchIndex {
             let decoder = JSONDecoder()
             // Title, date and source are the document's, so any one segment carries them.
             let documents = try matches.map { match -> DocumentSummary in
-                let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
+                let segment = try StoredSegment.segment(data: match.data.utf8, decoder: decoder)
                 return DocumentSummary(id: segment.doc, title: segment.title,
                                        segments: try database.termFrequency(Schema.documentTerm(segment.doc)),
                                        date: segment.date, source: segment.source)

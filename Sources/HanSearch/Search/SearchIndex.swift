@@ -186,7 +186,7 @@ public final class SearchIndex {
             }
             let decoder = JSONDecoder()
             let hits = try matches.map { match -> SearchHit in
-                let segment = try decoder.decode(Segment.self, from: Data(match.data.utf8))
+                let segment = try StoredSegment.segment(data: match.data.utf8, decoder: decoder)
                 // Highlighting tokenizes the segment: skipped when no snippet is wanted.
                 let snippet = options.snippetLength > 0
                     ? Highlighter.snippet(of: segment.text, patterns: highlightPatterns, length: options.snippetLength,
@@ -237,7 +237,7 @@ public final class SearchIndex {
         try withRetryOnModification {
             let decoder = JSONDecoder()
             return try database.postings(Schema.documentTerm(id)).map { docid in
-                try decoder.decode(Segment.self, from: Data(try database.document(docid).data))
+                try StoredSegment.segment(data: try database.document(docid).data, decoder: decoder)
             }.sorted { $0.ordinal < $1.ordinal }
         }
     }
