@@ -1,5 +1,6 @@
 import Foundation
 import HanSearchTestSupport
+import Xapian
 import Testing
 @testable import HanSearch
 
@@ -143,6 +144,36 @@ struct IndexSearchTests {
         let hits = try index.search("科技服务业").hits
         #expect(hits.map(\.doc) == ["y", "x"])
         #expect(hits[0].score > hits[1].score)
+    }
+
+    @Test("title terms are stored in a document's first segment only; title searches still find every segment",
+          arguments: [false, true])
+    func titleTermsOnce(bulk: Bool) throws {
+        let path = try TestSupport.index([
+            Report(id: "y", title: "科技服务业", body: "科技服务业发展\n科技服务业发展\n其他内容"),
+            Report(id: "z", title: "别的", body: "科技服务业发展"),
+        ], bulk: bulk ? BulkIndexer.Options() : nil)
+        let index = try SearchIndex(path: path)
+        let database = try Database(path: path)
+        for docid in try database.postings("") {
+            let document = try database.document(docid)
+            let segment = try StoredSegment.segment(data: document.data, decoder: JSONDecoder())
+            let titleTerms = try document.termList.map(\.term).filter { $0.hasPrefix(Schema.titlePrefix) }
+            #expect(titleTerms.isEmpty == (segment.ordinal != 1), "\(segment.id)")
+        }
+        func ids(_ query: String) throws -> [String] { try self.ids(query, index) }
+        #expect(try ids("title:科技服务业") == ["y#1", "y#2", "y#3"])
+        #expect(try ids("title:服务 内容") == ["y#3"])
+        #expect(try ids("title:服务 -发展") == ["y#3"])
+        #expect(try ids("科技服务业 -title:服务") == ["z#1"])
+        #expect(try index.search("title:服务").total == 3)
+        // The boost goes to the first segment, which holds the title terms.
+        let hits = try index.search("科技服务业").hits
+        #expect(hits.first?.id == "y#1")
+        #expect(hits.count == 3 && hits[0].score > hits[1].score)
+        #expect(try index.documentIDs(matching: QueryParser().parse("title:服务 -发展")) == ["y"])
+        #expect(try index.documentIDs(matching: ParsedQuery.anywhere("服务业")!) == ["y", "z"])
+        #expect(try index.documentIDs(matching: ParsedQuery.anywhere("别的")!) == ["z"])
     }
 
     @Test("re-indexing replaces by id: no duplicates and no stale segments")

@@ -149,7 +149,8 @@ struct SegmentDocumentBuilder {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// The Xapian document for one segment: its JSON, text and title terms, id terms, date, document id and source.
+    /// The Xapian document for one segment: its JSON, text terms, id terms, date, document id and source,
+    /// and for a document's first segment its title terms.
     func document(for segment: Segment) -> Document {
         let document = Document()
         document.data = Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
@@ -157,9 +158,11 @@ struct SegmentDocumentBuilder {
         Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
             batch.append(token.term, position: token.isPositional ? token.position + Schema.positionOffset : 0)
         }
-        Tokenizer.forEachToken(in: segment.title, folding: folding) { token in
-            batch.append(Schema.titlePrefix + token.term,
-                         position: token.isPositional ? token.position + Schema.positionOffset : 0)
+        if segment.ordinal == Schema.titleOrdinal {
+            Tokenizer.forEachToken(in: segment.title, folding: folding) { token in
+                batch.append(Schema.titlePrefix + token.term,
+                             position: token.isPositional ? token.position + Schema.positionOffset : 0)
+            }
         }
         document.addTerms(batch)
         document.addBooleanTerm(Schema.segmentTerm(segment.id))

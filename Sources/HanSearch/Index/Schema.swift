@@ -2,7 +2,8 @@
 ///
 /// - document data: the segment as compact JSON (``StoredSegment``);
 /// - text terms, unprefixed: the tokenizer's output for the segment text;
-/// - title terms under ``titlePrefix``, positioned separately;
+/// - title terms under ``titlePrefix``, positioned separately, in the document's first segment only
+///   (``titleOrdinal``);
 /// - ``segmentIDPrefix`` + segment id: the unique id term (`replace_document` finds the segment again);
 /// - ``documentIDPrefix`` + document id: a boolean term that finds all segments of a document;
 /// - value slot ``dateSlot``: the date `YYYY-MM-DD`, for range filters and sorting;
@@ -12,6 +13,10 @@
 public enum Schema {
     /// Prefix of title terms.
     public static let titlePrefix = "T"
+    /// The ordinal of the segment that holds its document's title terms. Every segment repeated them
+    /// before: on real text they were a fifth of all postings and positions. A search for a title
+    /// finds the documents by their first segment and then all their segments (``SearchIndex``).
+    public static let titleOrdinal = 1
     /// Prefix of the unique segment id term.
     public static let segmentIDPrefix = "Q"
     /// Prefix of the document id term shared by all segments of a document.
@@ -29,7 +34,7 @@ public enum Schema {
 
     /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
     /// version must be rebuilt, since queries would be analyzed differently from the documents.
-    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-4"
+    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-5"
 
     /// Added to every token position when indexing, so that stored positions start at 2.
     ///

@@ -219,7 +219,7 @@ public final class SearchIndex {
     /// slot holding its id while it matches, and hands the id back without reading any document.
     public func documentIDs(matching parsed: ParsedQuery) throws(HanSearchError) -> [String] {
         let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
-            try matcher(for: parsed)
+            try matcher(for: parsed, findingDocuments: true)
         }
         return try withRetryOnModification {
             let enquire = Enquire(database: database)
@@ -243,28 +243,47 @@ public final class SearchIndex {
     }
 
     /// The Xapian query that matches `parsed` (without filters). With `boostingTitles`, text parts also
-    /// weigh matches in the title (the matches are the same either way).
-    func matcher(for parsed: ParsedQuery, boostingTitles: Bool = true) throws -> Query {
+    /// weigh matches in the title (the matches are the same either way). With `findingDocuments` the query
+    /// only has to find the documents: when it is one group of alternatives without exclusions, a title
+    /// part then matches its documents' first segments only, which saves looking up all their segments.
+    func matcher(for parsed: ParsedQuery, boostingTitles: Bool = true, findingDocuments: Bool = false) throws -> Query {
+        let firstSegmentsSuffice = findingDocuments && parsed.required.count == 1 && parsed.excluded.isEmpty
         let part = { (part: QueryPart) throws -> Query in
-            boostingTitles ? try self.weighted(part) : try self.matcher(for: part, prefix: self.prefix(of: part.field))
+            if part.field == .title && firstSegmentsSuffice { return try self.matcher(for: part, prefix: Schema.titlePrefix) }
+            return boostingTitles ? try self.weighted(part) : try self.matcher(for: part)
         }
         let groups = try parsed.required.map { group in
             group.count == 1 ? try part(group[0]) : Query.or(try group.map(part))
         }
         let positive = groups.count == 1 ? groups[0] : Query.and(groups)
         guard !parsed.excluded.isEmpty else { return positive }
-        return .andNot(positive, .or(try parsed.excluded.map { try matcher(for: $0, prefix: prefix(of: $0.field)) }))
+        return .andNot(positive, .or(try parsed.excluded.map { try matcher(for: $0) }))
     }
 
-    /// A text part matches in the text only; a match of the same words in the title adds weight.
+    /// A text part matches in the text only; a match of the same words in the title adds weight to the
+    /// document's first segment, which holds the title terms.
     func weighted(_ part: QueryPart) throws -> Query {
-        let inField = try matcher(for: part, prefix: prefix(of: part.field))
+        let inField = try matcher(for: part)
         guard part.field == .text else { return inField }
         return .andMaybe(inField, try matcher(for: part, prefix: Schema.titlePrefix).scaled(by: titleWeight))
     }
 
-    func prefix(of field: QueryField) -> String {
-        field == .title ? Schema.titlePrefix : ""
+    /// The segments that `part` matches: a text part in their text, a title part in their document's title.
+    func matcher(for part: QueryPart) throws -> Query {
+        part.field == .title ? try segments(ofDocumentsTitled: part) : try matcher(for: part, prefix: "")
+    }
+
+    /// Every segment of the documents whose title matches `part`, with weight 0. Only a document's first
+    /// segment holds its title terms (``Schema/titleOrdinal``), so those segments are found first, and
+    /// then all segments of their documents by the document id terms.
+    func segments(ofDocumentsTitled part: QueryPart) throws -> Query {
+        let enquire = Enquire(database: database)
+        enquire.setQuery(try matcher(for: part, prefix: Schema.titlePrefix))
+        enquire.useBoolWeight()
+        enquire.collapse(onValueIn: Schema.documentSlot)
+        let count = try database.documentCount()
+        let documents = try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false)
+        return .or(documents.map { .term(Schema.documentTerm($0.collapseKey)) })
     }
 
     /// All patterns of `part` ANDed, folded as the index is; a pattern of several terms is an exact phrase.
