@@ -429,7 +429,8 @@ int hx_document_add_boolean_term(hx_document *doc, const char *term, hx_error **
 }
 
 int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,
-                          const uint32_t *positions, size_t count, hx_error **err) {
+                          const uint32_t *positions, const uint8_t *wdf_increments, size_t count,
+                          hx_error **err) {
     return guard(err, [&] {
         require(doc, "document");
         if (count == 0) return;
@@ -459,10 +460,11 @@ int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,
             size_t n = std::strlen(p);
             if (n) {
                 term.assign(p, n);
+                Xapian::termcount wdf = wdf_increments ? wdf_increments[i] : 1;
                 if (positions[i] == 0) {
-                    d.add_term(term, 1);
+                    d.add_term(term, wdf);
                 } else {
-                    d.add_posting(term, positions[i], 1);
+                    d.add_posting(term, positions[i], wdf);
                 }
             }
             p += n + 1;

@@ -25,11 +25,13 @@ public struct TermListEntry: Equatable, Hashable, Sendable, CustomStringConverti
 ///
 /// Position `0` means "no position" (the term is added with `add_term`),
 /// any other value adds a posting at that (1-based) position. Each entry
-/// increments the term's wdf by one. Empty terms and terms containing a NUL
+/// increments the term's wdf by one, or by none when appended as not
+/// weighing (it then adds nothing to the document's length). Empty terms and terms containing a NUL
 /// character are skipped, as Xapian cannot store them in this form.
 public struct TermBatch: Sendable {
     var bytes: [UInt8] = []
     var positions: [UInt32] = []
+    var wdfIncrements: [UInt8] = []
 
     /// Creates an empty batch, optionally reserving room for `terms` terms of
     /// about `averageTermBytes` UTF-8 bytes each.
@@ -37,19 +39,22 @@ public struct TermBatch: Sendable {
         if terms > 0 {
             bytes.reserveCapacity(terms * (averageTermBytes + 1))
             positions.reserveCapacity(terms)
+            wdfIncrements.reserveCapacity(terms)
         }
     }
 
     /// True when the batch holds no terms.
     public var isEmpty: Bool { positions.isEmpty }
 
-    /// Appends `term` at `position` (0 = no position).
-    public mutating func append(_ term: String, position: UInt32 = 0) {
+    /// Appends `term` at `position` (0 = no position). A term that does not `weigh` is there to be
+    /// matched only: its wdf stays 0, so it neither weighs in BM25 nor lengthens the document.
+    public mutating func append(_ term: String, position: UInt32 = 0, weighs: Bool = true) {
         let utf8 = term.utf8
         if utf8.isEmpty || utf8.contains(0) { return }
         bytes.append(contentsOf: utf8)
         bytes.append(0)
         positions.append(position)
+        wdfIncrements.append(weighs ? 1 : 0)
     }
 }
 
@@ -104,11 +109,13 @@ public final class Document {
         batch.bytes.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { terms in
                 batch.positions.withUnsafeBufferPointer { positions in
-                    mustSucceed { () throws(XapianError) in
-                        try call {
-                            hx_document_add_terms(
-                                handle, terms.baseAddress, terms.count,
-                                positions.baseAddress, positions.count, &$0)
+                    batch.wdfIncrements.withUnsafeBufferPointer { wdfIncrements in
+                        mustSucceed { () throws(XapianError) in
+                            try call {
+                                hx_document_add_terms(
+                                    handle, terms.baseAddress, terms.count,
+                                    positions.baseAddress, wdfIncrements.baseAddress, positions.count, &$0)
+                            }
                         }
                     }
                 }

@@ -146,7 +146,7 @@ struct IndexSearchTests {
         #expect(hits[0].score > hits[1].score)
     }
 
-    @Test("title terms are stored in a document's first segment only; title searches still find every segment",
+    @Test("title terms with positions are in a document's first segment only; title searches find every segment",
           arguments: [false, true])
     func titleTermsOnce(bulk: Bool) throws {
         let path = try TestSupport.index([
@@ -158,8 +158,14 @@ struct IndexSearchTests {
         for docid in try database.postings("") {
             let document = try database.document(docid)
             let segment = try StoredSegment.segment(data: document.data, decoder: JSONDecoder())
-            let titleTerms = try document.termList.map(\.term).filter { $0.hasPrefix(Schema.titlePrefix) }
-            #expect(titleTerms.isEmpty == (segment.ordinal != 1), "\(segment.id)")
+            let terms = try document.termList
+            let positioned = terms.filter { $0.term.hasPrefix(Schema.titlePhrasePrefix) }
+            #expect(positioned.isEmpty == (segment.ordinal != 1), "\(segment.id)")
+            // Matched only: no wdf, so the first segment is no longer than the others for BM25.
+            #expect(positioned.allSatisfy { $0.wdf == 0 })
+            #expect(positioned.isEmpty || positioned.contains { !$0.positions.isEmpty })
+            #expect(terms.contains { $0.term.hasPrefix(Schema.titlePrefix) }, "\(segment.id)")
+            #expect(terms.filter { $0.term.hasPrefix(Schema.titlePrefix) }.allSatisfy { $0.positions.isEmpty })
         }
         func ids(_ query: String) throws -> [String] { try self.ids(query, index) }
         #expect(try ids("title:科技服务业") == ["y#1", "y#2", "y#3"])
@@ -167,10 +173,10 @@ struct IndexSearchTests {
         #expect(try ids("title:服务 -发展") == ["y#3"])
         #expect(try ids("科技服务业 -title:服务") == ["z#1"])
         #expect(try index.search("title:服务").total == 3)
-        // The boost goes to the first segment, which holds the title terms.
+        // Every segment of y weighs the match in its title.
         let hits = try index.search("科技服务业").hits
-        #expect(hits.first?.id == "y#1")
-        #expect(hits.count == 3 && hits[0].score > hits[1].score)
+        #expect(hits.map(\.doc) == ["y", "y", "z"])
+        #expect(hits[1].score > hits[2].score)
         #expect(try index.documentIDs(matching: QueryParser().parse("title:服务 -发展")) == ["y"])
         #expect(try index.documentIDs(matching: ParsedQuery.anywhere("服务业")!) == ["y", "z"])
         #expect(try index.documentIDs(matching: ParsedQuery.anywhere("别的")!) == ["z"])

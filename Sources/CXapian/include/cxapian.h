@@ -157,12 +157,14 @@ int hx_document_set_data(hx_document *doc, const char *data, size_t len, hx_erro
 int hx_document_get_data(const hx_document *doc, char **data, size_t *len, hx_error **err);
 int hx_document_add_boolean_term(hx_document *doc, const char *term, hx_error **err);
 /** Bulk add: `terms` holds `count` NUL-terminated terms back to back
- *  (`terms_len` bytes in total).  positions[i] == 0 means add_term(term, 1),
- *  otherwise add_posting(term, positions[i], 1).  Empty terms are skipped.
+ *  (`terms_len` bytes in total).  positions[i] == 0 means add_term(term, w),
+ *  otherwise add_posting(term, positions[i], w), where w is wdf_increments[i]
+ *  (1 for all when `wdf_increments` is NULL).  Empty terms are skipped.
  *  Fails with InvalidArgumentError if the buffer does not hold exactly
  *  `count` terms. */
 int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,
-                          const uint32_t *positions, size_t count, hx_error **err);
+                          const uint32_t *positions, const uint8_t *wdf_increments, size_t count,
+                          hx_error **err);
 int hx_document_add_value(hx_document *doc, uint32_t slot, const char *value, size_t len,
                           hx_error **err);
 /** Snapshot of the document's terms with wdf and positions. */

@@ -149,8 +149,8 @@ struct SegmentDocumentBuilder {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// The Xapian document for one segment: its JSON, text terms, id terms, date, document id and source,
-    /// and for a document's first segment its title terms.
+    /// The Xapian document for one segment: its JSON, text and title terms, id terms, date, document id
+    /// and source, and for a document's first segment its title terms with positions.
     func document(for segment: Segment) -> Document {
         let document = Document()
         document.data = Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
@@ -158,10 +158,12 @@ struct SegmentDocumentBuilder {
         Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
             batch.append(token.term, position: token.isPositional ? token.position + Schema.positionOffset : 0)
         }
-        if segment.ordinal == Schema.titleOrdinal {
-            Tokenizer.forEachToken(in: segment.title, folding: folding) { token in
-                batch.append(Schema.titlePrefix + token.term,
-                             position: token.isPositional ? token.position + Schema.positionOffset : 0)
+        let withPositions = segment.ordinal == Schema.titleOrdinal
+        Tokenizer.forEachToken(in: segment.title, folding: folding) { token in
+            batch.append(Schema.titlePrefix + token.term)
+            if withPositions {
+                batch.append(Schema.titlePhrasePrefix + token.term,
+                             position: token.isPositional ? token.position + Schema.positionOffset : 0, weighs: false)
             }
         }
         document.addTerms(batch)

@@ -2,8 +2,10 @@
 ///
 /// - document data: the segment as compact JSON (``StoredSegment``);
 /// - text terms, unprefixed: the tokenizer's output for the segment text;
-/// - title terms under ``titlePrefix``, positioned separately, in the document's first segment only
-///   (``titleOrdinal``);
+/// - title terms under ``titlePrefix``, without positions: they weigh a match in the title;
+/// - title terms under ``titlePhrasePrefix``, positioned separately, with wdf 0 (they do not lengthen
+///   the segment), in the document's first segment only (``titleOrdinal``): `title:` searches find the
+///   documents by them;
 /// - ``segmentIDPrefix`` + segment id: the unique id term (`replace_document` finds the segment again);
 /// - ``documentIDPrefix`` + document id: a boolean term that finds all segments of a document;
 /// - value slot ``dateSlot``: the date `YYYY-MM-DD`, for range filters and sorting;
@@ -11,11 +13,13 @@
 ///   without reading each segment's data;
 /// - value slot ``sourceSlot``: the document's source, for source facets and filters.
 public enum Schema {
-    /// Prefix of title terms.
+    /// Prefix of title terms without positions, in every segment.
     public static let titlePrefix = "T"
-    /// The ordinal of the segment that holds its document's title terms. Every segment repeated them
-    /// before: on real text they were a fifth of all postings and positions. A search for a title
-    /// finds the documents by their first segment and then all their segments (``SearchIndex``).
+    /// Prefix of title terms with positions, in a document's first segment only.
+    public static let titlePhrasePrefix = "H"
+    /// The ordinal of the segment that holds its document's title terms with positions. Every segment
+    /// held them before: on real text they were a quarter of all positions. A search for a title finds
+    /// the documents by their first segment and then all their segments (``SearchIndex``).
     public static let titleOrdinal = 1
     /// Prefix of the unique segment id term.
     public static let segmentIDPrefix = "Q"

@@ -249,7 +249,7 @@ public final class SearchIndex {
     func matcher(for parsed: ParsedQuery, boostingTitles: Bool = true, findingDocuments: Bool = false) throws -> Query {
         let firstSegmentsSuffice = findingDocuments && parsed.required.count == 1 && parsed.excluded.isEmpty
         let part = { (part: QueryPart) throws -> Query in
-            if part.field == .title && firstSegmentsSuffice { return try self.matcher(for: part, prefix: Schema.titlePrefix) }
+            if part.field == .title && firstSegmentsSuffice { return try self.matcher(for: part, prefix: Schema.titlePhrasePrefix) }
             return boostingTitles ? try self.weighted(part) : try self.matcher(for: part)
         }
         let groups = try parsed.required.map { group in
@@ -260,12 +260,13 @@ public final class SearchIndex {
         return .andNot(positive, .or(try parsed.excluded.map { try matcher(for: $0) }))
     }
 
-    /// A text part matches in the text only; a match of the same words in the title adds weight to the
-    /// document's first segment, which holds the title terms.
+    /// A text part matches in the text only; its words in the title, anywhere (the terms there have no
+    /// positions), add weight.
     func weighted(_ part: QueryPart) throws -> Query {
         let inField = try matcher(for: part)
         guard part.field == .text else { return inField }
-        return .andMaybe(inField, try matcher(for: part, prefix: Schema.titlePrefix).scaled(by: titleWeight))
+        let inTitle = part.patterns.flatMap { folding.fold($0).terms.map { Query.term(Schema.titlePrefix + $0) } }
+        return .andMaybe(inField, (inTitle.count == 1 ? inTitle[0] : .and(inTitle)).scaled(by: titleWeight))
     }
 
     /// The segments that `part` matches: a text part in their text, a title part in their document's title.
@@ -274,11 +275,11 @@ public final class SearchIndex {
     }
 
     /// Every segment of the documents whose title matches `part`, with weight 0. Only a document's first
-    /// segment holds its title terms (``Schema/titleOrdinal``), so those segments are found first, and
-    /// then all segments of their documents by the document id terms.
+    /// segment holds its title terms with positions (``Schema/titleOrdinal``), so those segments are
+    /// found first, and then all segments of their documents by the document id terms.
     func segments(ofDocumentsTitled part: QueryPart) throws -> Query {
         let enquire = Enquire(database: database)
-        enquire.setQuery(try matcher(for: part, prefix: Schema.titlePrefix))
+        enquire.setQuery(try matcher(for: part, prefix: Schema.titlePhrasePrefix))
         enquire.useBoolWeight()
         enquire.collapse(onValueIn: Schema.documentSlot)
         let count = try database.documentCount()
