@@ -173,6 +173,7 @@ struct IndexSearchTests {
         #expect(try ids("title:服务 -发展") == ["y#3"])
         #expect(try ids("科技服务业 -title:服务") == ["z#1"])
         #expect(try index.search("title:服务").total == 3)
+        #expect(try index.search("title:服务").hits.allSatisfy { $0.score > 0 }, "title matches weigh by the title's words")
         // Every segment of y weighs the match in its title.
         let hits = try index.search("科技服务业").hits
         #expect(hits.map(\.doc) == ["y", "y", "z"])

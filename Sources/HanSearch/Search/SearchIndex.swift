@@ -265,8 +265,7 @@ public final class SearchIndex {
     func weighted(_ part: QueryPart) throws -> Query {
         let inField = try matcher(for: part)
         guard part.field == .text else { return inField }
-        let inTitle = part.patterns.flatMap { folding.fold($0).terms.map { Query.term(Schema.titlePrefix + $0) } }
-        return .andMaybe(inField, (inTitle.count == 1 ? inTitle[0] : .and(inTitle)).scaled(by: titleWeight))
+        return .andMaybe(inField, titleWords(of: part).scaled(by: titleWeight))
     }
 
     /// The segments that `part` matches: a text part in their text, a title part in their document's title.
@@ -274,9 +273,9 @@ public final class SearchIndex {
         part.field == .title ? try segments(ofDocumentsTitled: part) : try matcher(for: part, prefix: "")
     }
 
-    /// Every segment of the documents whose title matches `part`, with weight 0. Only a document's first
-    /// segment holds its title terms with positions (``Schema/titleOrdinal``), so those segments are
-    /// found first, and then all segments of their documents by the document id terms.
+    /// Every segment of the documents whose title matches `part`, weighed by the title's words. Only a
+    /// document's first segment holds its title terms with positions (``Schema/titleOrdinal``), so those
+    /// segments are found first, and then all segments of their documents by the document id terms.
     func segments(ofDocumentsTitled part: QueryPart) throws -> Query {
         let enquire = Enquire(database: database)
         enquire.setQuery(try matcher(for: part, prefix: Schema.titlePhrasePrefix))
@@ -284,7 +283,13 @@ public final class SearchIndex {
         enquire.collapse(onValueIn: Schema.documentSlot)
         let count = try database.documentCount()
         let documents = try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false)
-        return .or(documents.map { .term(Schema.documentTerm($0.collapseKey)) })
+        return .filter(titleWords(of: part), by: .or(documents.map { .term(Schema.documentTerm($0.collapseKey)) }))
+    }
+
+    /// The words of `part` in the title, anywhere: the positionless title terms every segment holds.
+    func titleWords(of part: QueryPart) -> Query {
+        let terms = part.patterns.flatMap { folding.fold($0).terms.map { Query.term(Schema.titlePrefix + $0) } }
+        return terms.count == 1 ? terms[0] : .and(terms)
     }
 
     /// All patterns of `part` ANDed, folded as the index is; a pattern of several terms is an exact phrase.
