@@ -436,6 +436,7 @@ int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,
         if (count == 0) return;
         require(terms, "terms");
         require(positions, "positions");
+        require(wdf_increments, "wdf_increments");
         // Validate the layout first so a malformed buffer adds nothing.
         {
             const char *p = terms;
@@ -460,11 +461,10 @@ int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,
             size_t n = std::strlen(p);
             if (n) {
                 term.assign(p, n);
-                Xapian::termcount wdf = wdf_increments ? wdf_increments[i] : 1;
                 if (positions[i] == 0) {
-                    d.add_term(term, wdf);
+                    d.add_term(term, wdf_increments[i]);
                 } else {
-                    d.add_posting(term, positions[i], wdf);
+                    d.add_posting(term, positions[i], wdf_increments[i]);
                 }
             }
             p += n + 1;

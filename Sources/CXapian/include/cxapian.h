@@ -158,8 +158,8 @@ int hx_document_get_data(const hx_document *doc, char **data, size_t *len, hx_er
 int hx_document_add_boolean_term(hx_document *doc, const char *term, hx_error **err);
 /** Bulk add: `terms` holds `count` NUL-terminated terms back to back
  *  (`terms_len` bytes in total).  positions[i] == 0 means add_term(term, w),
- *  otherwise add_posting(term, positions[i], w), where w is wdf_increments[i]
- *  (1 for all when `wdf_increments` is NULL).  Empty terms are skipped.
+ *  otherwise add_posting(term, positions[i], w), where w is wdf_increments[i].
+ *  Empty terms are skipped.
  *  Fails with InvalidArgumentError if the buffer does not hold exactly
  *  `count` terms. */
 int hx_document_add_terms(hx_document *doc, const char *terms, size_t terms_len,

@@ -156,14 +156,14 @@ struct SegmentDocumentBuilder {
         document.data = Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
         var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
         Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
-            batch.append(token.term, position: token.isPositional ? token.position + Schema.positionOffset : 0)
+            batch.append(token.term, position: Schema.storedPosition(of: token))
         }
         let withPositions = segment.ordinal == Schema.titleOrdinal
         Tokenizer.forEachToken(in: segment.title, folding: folding) { token in
             batch.append(Schema.titlePrefix + token.term)
             if withPositions {
                 batch.append(Schema.titlePhrasePrefix + token.term,
-                             position: token.isPositional ? token.position + Schema.positionOffset : 0, weighs: false)
+                             position: Schema.storedPosition(of: token), weighs: false)
             }
         }
         document.addTerms(batch)

@@ -48,6 +48,12 @@ public enum Schema {
     /// holds 年 only inside a run. Starting at 2 leaves position 1 empty, and no phrase can use position 0.
     public static let positionOffset: UInt32 = 1
 
+    /// The position the index stores for `token`: offset by ``positionOffset``, or 0 (none) for a
+    /// unigram inside a run.
+    static func storedPosition(of token: Token) -> UInt32 {
+        token.isPositional ? token.position + positionOffset : 0
+    }
+
     /// Unprefixed terms that start with an uppercase ASCII letter would clash with prefixes; the
     /// tokenizer lowercases everything, so none exist.
     static func segmentTerm(_ id: String) -> String { segmentIDPrefix + id }
