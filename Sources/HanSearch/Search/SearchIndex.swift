@@ -156,12 +156,13 @@ public final class SearchIndex {
     /// still disagree, an exact count that skips ranking (``exactCount(of:facets:)``). Facets always
     /// take the second way: their spies ride on the counting pass, which visits every match once.
     public func search(_ parsed: ParsedQuery, text: String, options: SearchOptions) throws(HanSearchError) -> SearchResults {
-        let ranked = try HanSearchError.catching(path: path, action: "building the query") {
-            filtered(try matcher(for: parsed), options: options)
-        }
         let highlightPatterns = parsed.required.flatMap { $0 }.filter { $0.field == .text }.flatMap(\.patterns)
             .map(folding.fold)
         return try withRetryOnModification {
+            // Built inside the retry: a title part reads the index (``segments(ofDocumentsTitled:)``).
+            let ranked = try HanSearchError.catching(path: path, action: "building the query") {
+                filtered(try matcher(for: parsed), options: options)
+            }
             let enquire = Enquire(database: database)
             enquire.setQuery(ranked)
             if options.sort == .date {
@@ -218,10 +219,11 @@ public final class SearchIndex {
     /// ranking, no segment data, no snippets. Xapian collapses the segments of a document on the value
     /// slot holding its id while it matches, and hands the id back without reading any document.
     public func documentIDs(matching parsed: ParsedQuery) throws(HanSearchError) -> [String] {
-        let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
-            try matcher(for: parsed, findingDocuments: true)
-        }
         return try withRetryOnModification {
+            // Built inside the retry: a title part reads the index (``segments(ofDocumentsTitled:)``).
+            let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
+                try matcher(for: parsed, findingDocuments: true)
+            }
             let enquire = Enquire(database: database)
             enquire.setQuery(xapianQuery)
             // All weights are 0, so the order is Xapian's tie-break: ascending docids, the index order.
