@@ -4,9 +4,11 @@
 //                              writes every document of INDEX (built by `hanindex index`): its data,
 //                              values, and each term with its wdf and positions; each LEVER changes
 //                              the layout as a prototype would, to measure it before writing it:
-//                              titles-once: title terms only in each article's first segment;
-//                              lean-data: data {"ordinal","text"} only, the article's fields kept
-//                              in its first segment
+//                              titles-once: positionless title terms (T) only in each article's
+//                              first segment; lean-data: data {"n","x"} only, the article's fields
+//                              kept in its first segment; per-article: one document per article
+//                              (see Levers); per-block=N: articles grouped N bytes to a document;
+//                              unigram-positions: positions for every CJK character
 //   floor build DUMP OUT [T]   adds the dumped documents to Xapian as BulkIndexer does (T threads,
 //                              default 2, each writing shards of 4 MB of input without syncing and
 //                              committing every 256 KB, handed batches of 64 KB), then merges the
@@ -14,7 +16,7 @@
 //
 // A document read back from an index is the document that was added (terms, wdf, positions, data,
 // values), so the dump needs no Swift. Input bytes (segment text and title, which set the commit and
-// shard cadence) are read from the JSON data's "text" and "title" strings.
+// shard cadence) are read from the JSON data's text ("x") and title ("h") strings (layout 6).
 #include <xapian.h>
 
 #include <chrono>
@@ -24,6 +26,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,38 +65,161 @@ std::string jsonString(const std::string &data, const char *key) {
     return data.substr(at + needle.size() - 1, i + 2 - (at + needle.size()));
 }
 
-int dump(const char *index, const char *path, bool titlesOnce, bool leanData) {
+// One dumped document: what `floor build` adds.
+struct Dumped {
+    uint32_t inputBytes = 0;
+    std::string data;
+    std::vector<std::pair<uint32_t, std::string>> values;
+    struct Term { uint32_t wdf = 0; std::vector<uint32_t> positions; };
+    std::map<std::string, Term> terms;
+
+    void write(std::string &out) const {
+        put32(out, inputBytes);
+        putString(out, data);
+        put32(out, uint32_t(values.size()));
+        for (auto &[slot, value] : values) { put32(out, slot); putString(out, value); }
+        put32(out, uint32_t(terms.size()));
+        for (auto &[term, entry] : terms) {
+            putString(out, term);
+            put32(out, entry.wdf);
+            put32(out, uint32_t(entry.positions.size()));
+            for (uint32_t p : entry.positions) put32(out, p);
+        }
+    }
+};
+
+// Levers: each changes the layout of the dumped documents as a prototype would.
+struct Levers {
+    bool titlesOnce = false;  // positionless title terms (T) only in each article's first segment
+    bool leanData = false;    // data {"n","x"} only, the article's fields kept in its first segment
+    bool perArticle = false;  // one document per article: its segments' terms merged, positions
+                              // moved past the previous segment's plus a gap (no phrase crosses
+                              // segments), wdf summed; id, title terms and values once; data: the
+                              // article's first segment's data and {"n","b","x"} for each other one
+                              // (b: the segment's first position, to find a match's segment)
+    bool unigramPositions = false;  // every CJK unigram positioned, not only at a run's ends, so
+                                    // that positions can locate a one-character query
+    uint32_t blockBytes = 0;  // per-block=N: as per-article, but consecutive articles share one
+                              // document until it holds N bytes of input
+};
+
+// The first character of `term` when it is a CJK bigram (two characters of three or four UTF-8 bytes).
+std::string bigramHead(const std::string &term) {
+    auto length = [](unsigned char lead) { return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 0; };
+    int first = term.empty() ? 0 : length(term[0]);
+    if (!first || size_t(first) >= term.size()) return "";
+    int second = length(term[first]);
+    return second && size_t(first + second) == term.size() ? term.substr(0, first) : "";
+}
+
+// Gives every CJK unigram a position: a character inside a run stands where its bigram with the next
+// character starts.
+void addUnigramPositions(Dumped &d) {
+    std::vector<std::pair<std::string, uint32_t>> added;
+    for (auto &[term, entry] : d.terms) {
+        std::string head = bigramHead(term);
+        if (!head.empty()) for (uint32_t p : entry.positions) added.emplace_back(head, p);
+    }
+    for (auto &[unigram, p] : added) d.terms[unigram].positions.push_back(p);
+    for (auto &[term, entry] : d.terms) {
+        std::sort(entry.positions.begin(), entry.positions.end());
+        entry.positions.erase(std::unique(entry.positions.begin(), entry.positions.end()), entry.positions.end());
+    }
+}
+
+// The segment (stored by layout 6, StoredSegment's one-letter keys) read back as it was added.
+Dumped readSegment(const Xapian::Document &doc, const Levers &levers, uint32_t ordinal) {
+    Dumped d;
+    d.data = doc.get_data();
+    d.inputBytes = jsonStringBytes(d.data, "x") + jsonStringBytes(d.data, "h");
+    if (levers.leanData && ordinal != 1)
+        d.data = "{\"n\":" + std::to_string(ordinal) + ",\"x\":" + jsonString(d.data, "x") + "}";
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) d.values.emplace_back(v.get_valueno(), *v);
+    bool dropTitle = levers.titlesOnce && ordinal != 1;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        if (dropTitle && (*t)[0] == 'T') continue;
+        Dumped::Term &entry = d.terms[*t];
+        entry.wdf = t.get_wdf();
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) entry.positions.push_back(*p);
+    }
+    if (levers.unigramPositions) addUnigramPositions(d);
+    return d;
+}
+
+// Appends `segment` (ordinal `ordinal` of its article) to the document `merged`, which holds one
+// article or a block of them: an article's fields (its first segment's data, title and id terms) are
+// kept once per article, every other segment stores {"n","b","x"}.
+void mergeSegment(Dumped &merged, uint32_t &nextBase, const Dumped &segment, uint32_t ordinal,
+                  const std::string &segmentText) {
+    bool articleStart = ordinal == 1;
+    uint32_t base = nextBase, last = 0;
+    merged.inputBytes += segment.inputBytes;
+    for (auto &[term, entry] : segment.terms) {
+        char prefix = term[0];
+        if (prefix == 'Q') continue;  // the segment id: the document gets one id term in dump
+        if (!articleStart && (prefix == 'T' || prefix == 'D')) continue;
+        Dumped::Term &into = merged.terms[term];
+        into.wdf += entry.wdf;
+        for (uint32_t p : entry.positions) {
+            into.positions.push_back(p + base);
+            last = std::max(last, p + base);
+        }
+    }
+    nextBase = std::max(nextBase, last + 2);
+    std::string stored = articleStart
+        ? segment.data.substr(0, segment.data.size() - 1) + ",\"b\":" + std::to_string(base) + "}"
+        : "{\"n\":" + std::to_string(ordinal) + ",\"b\":" + std::to_string(base) + ",\"x\":" + segmentText + "}";
+    if (merged.data.empty()) {
+        merged.values = segment.values;  // a block keeps its first article's values only
+        merged.data = "[" + stored;
+    } else {
+        merged.data += "," + stored;
+    }
+}
+
+int dump(const char *index, const char *path, const Levers &levers) {
     Xapian::Database db(index);
     std::ofstream out(path, std::ios::binary);
     std::string buffer;
+    // per-article: articles in the order of their first segment, completed as their segments come
+    std::vector<std::string> order;
+    std::map<std::string, std::pair<Dumped, uint32_t>> articles;
+    std::string block;  // per-block: the block being filled, and its input so far
+    uint32_t blockInput = 0;
     for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         Xapian::Document doc = db.get_document(*it);
         std::string data = doc.get_data();
-        uint32_t ordinal = jsonNumber(data, "ordinal");
-        put32(buffer, jsonStringBytes(data, "text") + jsonStringBytes(data, "title"));
-        if (leanData && ordinal != 1) {
-            data = "{\"ordinal\":" + std::to_string(ordinal) + ",\"text\":" + jsonString(data, "text") + "}";
-        }
-        putString(buffer, data);
-        put32(buffer, doc.values_count());
-        for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
-            put32(buffer, v.get_valueno());
-            putString(buffer, *v);
-        }
-        bool dropTitle = titlesOnce && ordinal != 1;
-        uint32_t kept = 0;
-        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) kept += !(dropTitle && (*t)[0] == 'T');
-        put32(buffer, kept);
-        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-            if (dropTitle && (*t)[0] == 'T') continue;
-            putString(buffer, *t);
-            put32(buffer, t.get_wdf());
-            put32(buffer, t.positionlist_count());
-            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) put32(buffer, *p);
+        uint32_t ordinal = jsonNumber(data, "n");
+        Dumped segment = readSegment(doc, levers, ordinal);
+        if (!levers.perArticle) {
+            segment.write(buffer);
+        } else {
+            std::string id = jsonString(data, "d");
+            if (levers.blockBytes) {
+                // a new block when an article starts and the current block is full
+                if (ordinal == 1 && (block.empty() || blockInput >= levers.blockBytes)) {
+                    block = "\"block-" + std::to_string(order.size()) + "\"";
+                    blockInput = 0;
+                }
+                blockInput += segment.inputBytes;
+                id = block;
+            }
+            auto [slot, isNew] = articles.try_emplace(id);
+            if (isNew) order.push_back(id);
+            mergeSegment(slot->second.first, slot->second.second, segment, ordinal, jsonString(data, "x"));
         }
         if (buffer.size() > (1 << 20)) { out << buffer; buffer.clear(); }
     }
+    for (const std::string &id : order) {
+        Dumped &article = articles[id].first;
+        article.data += "]";
+        article.terms["Q" + id.substr(1, id.size() - 2)] = {};  // id is JSON text, quotes included
+        article.write(buffer);
+        if (buffer.size() > (1 << 20)) { out << buffer; buffer.clear(); }
+    }
     out << buffer;
+    std::fprintf(stderr, "floor dump: %u segments%s\n", db.get_doccount(),
+                 levers.perArticle ? (", " + std::to_string(order.size()) + " articles").c_str() : "");
     return 0;
 }
 
@@ -115,7 +242,8 @@ Xapian::Document decode(Reader &r, uint32_t &inputBytes) {
         std::string term = r.str();
         uint32_t wdf = r.u32(), positions = r.u32();
         if (wdf == 0 && positions == 0) { doc.add_boolean_term(term); continue; }
-        for (uint32_t i = 0; i < positions; ++i) doc.add_posting(term, r.u32(), 1);
+        // title phrase terms (H) are positioned with wdf 0
+        for (uint32_t i = 0; i < positions; ++i) doc.add_posting(term, r.u32(), wdf >= positions ? 1 : 0);
         if (wdf > positions) doc.add_term(term, wdf - positions);
     }
     return doc;
@@ -197,13 +325,19 @@ int build(const char *path, const char *outPath, int threads) {
 int main(int argc, char **argv) {
     try {
         if (argc >= 4 && std::strcmp(argv[1], "dump") == 0) {
-            bool titlesOnce = false, leanData = false;
+            Levers levers;
             for (int i = 4; i < argc; ++i) {
-                if (std::strcmp(argv[i], "titles-once") == 0) titlesOnce = true;
-                else if (std::strcmp(argv[i], "lean-data") == 0) leanData = true;
+                if (std::strcmp(argv[i], "titles-once") == 0) levers.titlesOnce = true;
+                else if (std::strcmp(argv[i], "lean-data") == 0) levers.leanData = true;
+                else if (std::strcmp(argv[i], "per-article") == 0) levers.perArticle = true;
+                else if (std::strcmp(argv[i], "unigram-positions") == 0) levers.unigramPositions = true;
+                else if (std::strncmp(argv[i], "per-block=", 10) == 0) {
+                    levers.perArticle = true;
+                    levers.blockBytes = uint32_t(std::atoi(argv[i] + 10));
+                }
                 else { std::cerr << "floor: unknown lever " << argv[i] << "\n"; return 64; }
             }
-            return dump(argv[2], argv[3], titlesOnce, leanData);
+            return dump(argv[2], argv[3], levers);
         }
         if ((argc == 4 || argc == 5) && std::strcmp(argv[1], "build") == 0)
             return build(argv[2], argv[3], argc == 5 ? std::atoi(argv[4]) : 2);
@@ -211,6 +345,6 @@ int main(int argc, char **argv) {
         std::cerr << "floor: " << e.get_description() << "\n";
         return 1;
     }
-    std::cerr << "usage: floor dump INDEX DUMP [titles-once] [lean-data] | floor build DUMP OUT [THREADS]\n";
+    std::cerr << "usage: floor dump INDEX DUMP [titles-once] [lean-data] [per-article] [per-block=N] [unigram-positions] | floor build DUMP OUT [THREADS]\n";
     return 64;
 }
