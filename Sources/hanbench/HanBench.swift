@@ -33,6 +33,12 @@ struct HanBench: ParsableCommand {
     @Option(help: "Where to write the JSON results.")
     var output: String
 
+    @Option(help: ArgumentHelp(
+        "Also write each query's phrase patterns, folded as the index is, to this file.",
+        discussion: "One line per query: the query, then a tab before each pattern, its terms separated by spaces. "
+            + "bench/floor/floor.cpp's `query` runs them against other layouts."))
+    var patterns: String?
+
     func validate() throws {
         guard `repeat` > 0 else { throw ValidationError("--repeat must be at least 1") }
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
@@ -45,9 +51,12 @@ struct HanBench: ParsableCommand {
         guard let searchIndex else { return }
         let lines = try String(contentsOfFile: queries, encoding: .utf8).split(whereSeparator: \.isNewline)
         var results: [QueryTiming] = []
+        var patternLines = ""
         for line in lines {
             let query = line.trimmingCharacters(in: .whitespaces)
             guard !query.isEmpty, !query.hasPrefix("#"), let anywhere = ParsedQuery.anywhere(query) else { continue }
+            let folded = anywhere.required[0][0].patterns.map(searchIndex.folding.fold)
+            patternLines += ([query] + folded.map(\.description)).joined(separator: "\t") + "\n"
             var documents: [String] = []
             let all = try median(clock) { documents = try searchIndex.documentIDs(matching: anywhere) }
             var total: Int?
@@ -62,6 +71,7 @@ struct HanBench: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         try encoder.encode(report).write(to: URL(fileURLWithPath: output))
+        if let patterns { try patternLines.write(toFile: patterns, atomically: true, encoding: .utf8) }
         let summary = String(format: "hanbench: %d queries, open %.1f ms", results.count, report.openMilliseconds)
         FileHandle.standardError.write(Data((summary + "\n").utf8))
     }
