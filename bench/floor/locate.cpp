@@ -244,7 +244,9 @@ int main(int argc, char **argv) {
         std::printf("| | all p50 ms | all p99 ms | top-10 p50 ms | top-10 p99 ms |\n|---|---:|---:|---:|---:|\n");
         std::printf("| one document per segment | %.3f | %.3f | %.3f | %.3f |\n", percentile(segAll, 0.5),
                     percentile(segAll, 0.99), percentile(segTop, 0.5), percentile(segTop, 0.99));
-        std::printf("| %s, located | %.3f | %.3f | %.3f | %.3f |\n", argv[2], percentile(blkAll, 0.5),
+        std::string blocksName = argv[2];
+        blocksName = blocksName.substr(blocksName.find_last_of('/') + 1);
+        std::printf("| %s, located | %.3f | %.3f | %.3f | %.3f |\n", blocksName.c_str(), percentile(blkAll, 0.5),
                     percentile(blkAll, 0.99), percentile(blkTop, 0.5), percentile(blkTop, 0.99));
     } catch (const Xapian::Error &e) {
         std::cerr << "locate: " << e.get_description() << "\n";
