@@ -65,12 +65,17 @@ std::string jsonString(const std::string &data, const char *key) {
     return data.substr(at + needle.size() - 1, i + 2 - (at + needle.size()));
 }
 
+// per-article and per-block: the value slot holding the offset table (Dumped::offsets), which
+// bench/floor/locate.cpp reads
+constexpr uint32_t kOffsetSlot = 9;
+
 // One dumped document: what `floor build` adds.
 struct Dumped {
     uint32_t inputBytes = 0;
     std::string data;
     std::vector<std::pair<uint32_t, std::string>> values;
     struct Term { uint32_t wdf = 0; std::vector<uint32_t> positions; };
+    std::string offsets;  // per-article and per-block: each segment's first position, 4 bytes LE each
     std::map<std::string, Term> terms;
 
     void write(std::string &out) const {
@@ -96,7 +101,8 @@ struct Levers {
                               // moved past the previous segment's plus a gap (no phrase crosses
                               // segments), wdf summed; id, title terms and values once; data: the
                               // article's first segment's data and {"n","b","x"} for each other one
-                              // (b: the segment's first position, to find a match's segment)
+                              // (b: the segment's first position, to find a match's segment), and
+                              // the b of every segment as 4-byte integers in value slot 9
     bool unigramPositions = false;  // every CJK unigram positioned, not only at a run's ends, so
                                     // that positions can locate a one-character query
     uint32_t blockBytes = 0;  // per-block=N: as per-article, but consecutive articles share one
@@ -166,6 +172,7 @@ void mergeSegment(Dumped &merged, uint32_t &nextBase, const Dumped &segment, uin
         }
     }
     nextBase = std::max(nextBase, last + 2);
+    put32(merged.offsets, base);
     std::string stored = articleStart
         ? segment.data.substr(0, segment.data.size() - 1) + ",\"b\":" + std::to_string(base) + "}"
         : "{\"n\":" + std::to_string(ordinal) + ",\"b\":" + std::to_string(base) + ",\"x\":" + segmentText + "}";
@@ -214,6 +221,7 @@ int dump(const char *index, const char *path, const Levers &levers) {
         Dumped &article = articles[id].first;
         article.data += "]";
         article.terms["Q" + id.substr(1, id.size() - 2)] = {};  // id is JSON text, quotes included
+        article.values.emplace_back(kOffsetSlot, article.offsets);
         article.write(buffer);
         if (buffer.size() > (1 << 20)) { out << buffer; buffer.clear(); }
     }
