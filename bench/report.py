@@ -4,7 +4,7 @@
 Usage: report.py OUT.md [--budget-mb N] LABEL=DIR [LABEL=DIR ...]
 
 Each DIR holds, for one corpus: corpus.txt and queries.txt (paths), index.json (our `hanindex index`
-run: elapsed_s, maxrss_kb, index_bytes), hanbench.json, peers.json and peers-work/scan.result.json
+run: elapsed_s, cpu_s, maxrss_kb, index_bytes), hanbench.json, peers.json and peers-work/scan.result.json
 (bench/peers.py), optionally wrk-<connections>.txt or wrk-skipped.txt; the folder above the
 DIRs holds machine.txt. Prints the markdown report and writes it to OUT.md.
 """

@@ -36,7 +36,7 @@ struct HanBench: ParsableCommand {
     @Option(help: ArgumentHelp(
         "Also write each query's phrase patterns, folded as the index is, to this file.",
         discussion: "One line per query: the query, then a tab before each pattern, its terms separated by spaces. "
-            + "bench/floor/floor.cpp's `query` runs them against other layouts."))
+            + "bench/floor/locate.cpp runs them against other layouts."))
     var patterns: String?
 
     func validate() throws {

@@ -87,9 +87,12 @@ struct BlockTable {
     }
 };
 
-// The same table as `floor dump` stores it in value slot 9: 4-byte little-endian integers.
+// The value slot where `floor dump` stores a block's offset table (floor.cpp's kOffsetSlot).
+constexpr Xapian::valueno kOffsetSlot = 9;
+
+// The table as `floor dump` stores it: 4-byte little-endian integers.
 std::vector<uint32_t> offsetsFromValue(Xapian::Database &db, Xapian::docid did) {
-    std::string value = db.get_document(did).get_value(9);
+    std::string value = db.get_document(did).get_value(kOffsetSlot);
     std::vector<uint32_t> out(value.size() / 4);
     std::memcpy(out.data(), value.data(), out.size() * 4);
     return out;

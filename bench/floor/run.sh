@@ -27,7 +27,7 @@ done
 "$work/bin/locate" "$index" "$work/blocks" "$patterns" 3 > "$work/locate.txt"
 
 PYTHONPATH="$here/.." python3 - "$index" "$corpus" "$work" "${layouts[@]}" <<'EOF'
-import os, re, sys
+import json, os, sys
 from report import read_corpus  # bench/report.py, on PYTHONPATH
 
 index, corpus, work, layouts = sys.argv[1], sys.argv[2], sys.argv[3], [a.split("|") for a in sys.argv[4:]]
@@ -39,15 +39,12 @@ def tables(path):
     return total, " / ".join(f"{size(t):.1f}" for t in ("position", "postlist", "termlist", "docdata"))
 
 def hanindex_time():
-    # bench/run keeps /usr/bin/time -v's output beside the index
-    path = os.path.join(os.path.dirname(index), "time.txt")
+    # bench/run's figures of the build, beside the index
+    path = os.path.join(os.path.dirname(index), "index.json")
     if not os.path.exists(path):
         return "", ""
-    t = open(path).read()
-    m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", t)
-    wall = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
-    cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", t).group(1)) for k in ("User", "System"))
-    return f"{wall:.1f}", f"{cpu:.1f}"
+    figures = json.load(open(path))
+    return f"{figures['elapsed_s']:.1f}", f"{figures['cpu_s']:.1f}"
 
 rows = [("`hanindex index`", tables(index), hanindex_time())]
 for folder, label, _ in layouts:
