@@ -24,6 +24,8 @@ public final class FolderWatchService: Service, Sendable {
     private let logger: Logger
     private let box = WatcherBox()
     private let current: NIOLockedValueBox<Status>
+    /// Whether the startup scan has finished, and who waits for it.
+    private let startup = NIOLockedValueBox<(finished: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// What `GET /stats` tells about the watcher.
     public struct Status: Codable, Sendable, Equatable {
@@ -75,9 +77,30 @@ public final class FolderWatchService: Service, Sendable {
         return events
     }
 
+    /// Returns once the scan that ``run()`` starts with has finished (or failed), so that a caller's own
+    /// scan is not overtaken by it.
+    public func startupScanFinished() async {
+        await withCheckedContinuation { continuation in
+            let finished = startup.withLockedValue { state in
+                if !state.finished { state.waiting.append(continuation) }
+                return state.finished
+            }
+            if finished { continuation.resume() }
+        }
+    }
+
+    private func finishStartupScan() {
+        let waiting = startup.withLockedValue { state in
+            defer { state = (true, []) }
+            return state.finished ? [] : state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
     /// Scans every ``interval`` seconds until graceful shutdown.
     public func run() async throws {
         logger.info("watching \(folder) every \(interval) s")
+        defer { finishStartupScan() }  // also when shut down before the first scan
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -85,6 +108,7 @@ public final class FolderWatchService: Service, Sendable {
                 } catch {
                     self.logger.error("scan of \(self.folder) failed; nothing of it was committed: \(error)")
                 }
+                self.finishStartupScan()
                 try await Task.sleep(for: .seconds(self.interval))
             }
         }
