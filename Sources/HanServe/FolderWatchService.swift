@@ -89,10 +89,12 @@ public final class FolderWatchService: Service, Sendable {
         }
     }
 
+    /// Wakes whoever waits for the startup scan; later calls find nobody waiting.
     private func finishStartupScan() {
         let waiting = startup.withLockedValue { state in
-            defer { state = (true, []) }
-            return state.finished ? [] : state.waiting
+            let waiting = state.waiting
+            state = (true, [])
+            return waiting
         }
         for continuation in waiting { continuation.resume() }
     }
