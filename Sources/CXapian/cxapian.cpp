@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -57,6 +58,7 @@ static_assert(HX_DB_CREATE_OR_OVERWRITE == Xapian::DB_CREATE_OR_OVERWRITE, "acti
 static_assert(HX_DB_CREATE == Xapian::DB_CREATE, "action");
 static_assert(HX_DB_OPEN == Xapian::DB_OPEN, "action");
 static_assert(HX_DB_NO_SYNC == Xapian::DB_NO_SYNC, "flag");
+static_assert(HX_DB_NO_TERMLIST == Xapian::DB_NO_TERMLIST, "flag");
 static_assert(HX_COMPACT_FULL == Xapian::Compactor::FULL, "compact");
 static_assert(HX_OP_AND == Xapian::Query::OP_AND, "op");
 static_assert(HX_OP_OR == Xapian::Query::OP_OR, "op");
@@ -257,10 +259,10 @@ hx_document *hx_database_get_document(const hx_database *db, uint32_t docid, hx_
     return guard_ptr<hx_document>(err, [&] {
         require(db, "database");
         Xapian::Document doc = db->db.get_document(docid);
-        // Fetch data and values now, so that later reads from the handle
-        // cannot fail with DatabaseModifiedError.
+        // Fetch the data now, so that later reads from the handle cannot fail
+        // with DatabaseModifiedError.  (Not the values: nothing reads them from
+        // here, and listing them needs a term list, which bulk builds omit.)
         doc.set_data(doc.get_data());
-        (void)doc.values_count();
         return new hx_document{std::move(doc)};
     });
 }
@@ -573,6 +575,65 @@ hx_query *hx_query_value_range(uint32_t slot, const char *lo, size_t lo_len, con
 
 hx_query *hx_query_match_all(hx_error **err) {
     return guard_ptr<hx_query>(err, [&] { return new hx_query{Xapian::Query::MatchAll}; });
+}
+
+namespace {
+/* The docids a database lists in its metadata under a key ("3,7-9,12", ascending).  Xapian clones
+ * the source for each subdatabase and initialises the clone with it, so each shard reads its own list. */
+class ListedDocuments : public Xapian::PostingSource {
+    std::string key;
+    std::vector<std::pair<Xapian::docid, Xapian::docid>> ranges;
+    size_t range = 0;
+    Xapian::docid current = 0;
+    Xapian::doccount count = 0;
+
+  public:
+    explicit ListedDocuments(std::string key_) : key(std::move(key_)) {}
+    Xapian::PostingSource *clone() const override { return new ListedDocuments(key); }
+
+    void init(const Xapian::Database &db) override {
+        ranges.clear();
+        count = 0;
+        const std::string list = db.get_metadata(key);
+        const char *p = list.c_str();
+        while (*p) {
+            char *end;
+            Xapian::docid first = Xapian::docid(std::strtoul(p, &end, 10)), last = first;
+            if (*end == '-') last = Xapian::docid(std::strtoul(end + 1, &end, 10));
+            if (end == p || first == 0 || last < first || (!ranges.empty() && first <= ranges.back().second))
+                throw Xapian::DatabaseCorruptError("metadata " + key + " is not an ascending docid list");
+            ranges.emplace_back(first, last);
+            count += last - first + 1;
+            p = *end == ',' ? end + 1 : end;
+        }
+        range = 0;
+        current = 0;
+    }
+
+    Xapian::doccount get_termfreq_min() const override { return count; }
+    Xapian::doccount get_termfreq_est() const override { return count; }
+    Xapian::doccount get_termfreq_max() const override { return count; }
+    bool at_end() const override { return range >= ranges.size(); }
+    Xapian::docid get_docid() const override { return current; }
+
+    void next(double) override {
+        if (current == 0) current = ranges.empty() ? 0 : ranges[0].first;
+        else skip_to(current + 1, 0);
+    }
+
+    void skip_to(Xapian::docid did, double) override {
+        if (did <= current) return;
+        while (range < ranges.size() && ranges[range].second < did) ++range;
+        current = range < ranges.size() ? std::max(did, ranges[range].first) : did;
+    }
+};
+}  // namespace
+
+hx_query *hx_query_listed_documents(const char *key, hx_error **err) {
+    return guard_ptr<hx_query>(err, [&] {
+        require(key, "key");
+        return new hx_query{Xapian::Query((new ListedDocuments(key))->release())};
+    });
 }
 
 void hx_query_free(hx_query *q) { delete q; }

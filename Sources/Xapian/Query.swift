@@ -89,6 +89,13 @@ public final class Query {
     /// Matches every document (weight 0).
     public static var matchAll: Query { wrap { hx_query_match_all(&$0) } }
 
+    /// Matches the documents that each database lists in its metadata under `key`, written as ascending
+    /// docids and ranges (`"3,7-9,12"`); a shard of a combined database reads its own list, with its own
+    /// docids. Local databases only: Xapian cannot send this query to a remote shard.
+    public static func documents(listedInMetadata key: String) -> Query {
+        wrap { hx_query_listed_documents(key, &$0) }
+    }
+
     /// Matches documents whose value in `slot` lies in `from...to` (bytewise comparison).
     public static func valueRange(slot: UInt32, from: String, to: String) -> Query {
         withBytes(from) { lo, loLen in

@@ -36,6 +36,9 @@ public final class WritableDatabase: ReadableDatabase {
 
         /// Don't fsync on commit (faster, not crash-safe): `DB_NO_SYNC`.
         public static let noSync = Flags(rawValue: Int32(HX_DB_NO_SYNC))
+        /// Keep no term list (`DB_NO_TERMLIST`): smaller and faster to write, but documents can then only be
+        /// added, not replaced or deleted. Needed to open a database that was created without one.
+        public static let noTermList = Flags(rawValue: Int32(HX_DB_NO_TERMLIST))
     }
 
     let handle: OpaquePointer

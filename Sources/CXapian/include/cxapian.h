@@ -72,9 +72,10 @@ enum {
     HX_DB_OPEN = 0x03
 };
 
-/* A flag, OR-ed with an action (value equals Xapian::DB_NO_SYNC). */
+/* Flags, OR-ed with an action (values equal Xapian::DB_NO_SYNC, DB_NO_TERMLIST). */
 enum {
-    HX_DB_NO_SYNC = 0x04
+    HX_DB_NO_SYNC = 0x04,
+    HX_DB_NO_TERMLIST = 0x20
 };
 
 /* ------------------------------------------------------- read database */
@@ -201,6 +202,10 @@ hx_query *hx_query_value_range(uint32_t slot, const char *lo, size_t lo_len,
                                const char *hi, size_t hi_len, hx_error **err);
 /** Every document (hanindex list walks them). */
 hx_query *hx_query_match_all(hx_error **err);
+/** The documents that each (sub)database lists in its metadata under `key`:
+ *  ascending docids and ranges, "3,7-9,12".  Local databases only (the source
+ *  cannot be sent to a remote one). */
+hx_query *hx_query_listed_documents(const char *key, hx_error **err);
 void hx_query_free(hx_query *q);
 
 /* -------------------------------------------------------------- enquire */
