@@ -155,7 +155,8 @@ struct IndexSearchTests {
         ], bulk: bulk ? BulkIndexer.Options() : nil)
         let index = try SearchIndex(path: path)
         let database = try Database(path: path)
-        for docid in try database.postings("") {
+        // A bulk build keeps no term list; the bulk build tests compare its postings with these.
+        for docid in try database.postings("") where !bulk {
             let document = try database.document(docid)
             let segment = try StoredSegment.segment(data: document.data, decoder: JSONDecoder())
             let terms = try document.termList

@@ -157,7 +157,7 @@ extension BulkIndexer {
     /// Writes the recorded file states into the merged (not yet visible) index at `path`.
     func storeFileStates(in path: String) throws {
         guard !fileStates.isEmpty else { return }
-        let database = try WritableDatabase(path: path, mode: .open)
+        let database = try Schema.openForWriting(path, mode: .open)
         for (relativePath, state) in fileStates { try FileState.store(state, forFile: relativePath, in: database) }
         try database.commit()
         try database.close()

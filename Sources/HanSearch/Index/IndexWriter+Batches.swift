@@ -28,6 +28,7 @@ extension IndexWriter {
     /// Discards the changes of the batch that ``beginBatch()`` started.
     public func cancelBatch() {
         try? database.cancelTransaction()
+        rereadDeletedSegments()
         pendingChanges = 0
     }
 }

@@ -4,9 +4,10 @@ internal import Xapian
 /// Writes reports into an index: one Xapian document per segment (see ``Schema``).
 ///
 /// Re-adding a report replaces it: its segments are replaced by their unique id terms, and segments
-/// that the new version no longer has are deleted. Nothing is visible to readers until ``commit()``,
-/// and a commit is atomic, so an interrupted run leaves the index at its last commit.
-/// Not thread-safe: use one writer from one task.
+/// that the new version no longer has are deleted. A bulk-built index has no term list, so there the
+/// new segments are added and the old ones listed as deleted (``DeletedSegments``).
+/// Nothing is visible to readers until ``commit()``, and a commit is atomic, so an interrupted run
+/// leaves the index at its last commit. Not thread-safe: use one writer from one task.
 public final class IndexWriter {
     /// The index folder.
     public let path: String
@@ -16,6 +17,8 @@ public final class IndexWriter {
     public let folding: Folding
     let database: WritableDatabase
     private let builder: SegmentDocumentBuilder
+    /// For an index without a term list: the segments replaced or deleted so far, as its metadata lists them.
+    private var deleted: DeletedSegments?
     /// Reports added or deleted since the last commit.
     public internal(set) var pendingChanges = 0
     /// The gate that this process's searches hold commits back with, if they share one (see ``CommitGate``).
@@ -35,9 +38,10 @@ public final class IndexWriter {
             throw .io(error, path: path)
         }
         let database = try HanSearchError.catching(path: path, action: "opening the index for writing") {
-            try WritableDatabase(path: path, mode: .createOrOpen)
+            try Schema.openForWriting(path, mode: .createOrOpen)
         }
         try self.init(path: path, segmenter: segmenter, database: database, folding: folding)
+        if Schema.lacksTermList(path) { try loadDeletedSegments() }
     }
 
     /// Writes into `database` (a local folder or a remote shard, named `path` in messages), stamping an
@@ -84,7 +88,12 @@ public final class IndexWriter {
     func replace(documentID id: String, with segments: [Segment]) throws(HanSearchError) -> Int {
         let documents = segments.map(builder.document(for:))
         try HanSearchError.catching(path: path, action: "indexing \(id)") {
-            let previous = try database.postings(Schema.documentTerm(id))
+            let previous = try livePostings(ofDocument: id)
+            if deleted != nil {
+                for document in documents { _ = try database.addDocument(document) }
+                try markDeleted(previous)
+                return
+            }
             var kept = Set<UInt32>()
             for (segment, document) in zip(segments, documents) {
                 kept.insert(try database.replaceDocument(uniqueTerm: Schema.segmentTerm(segment.id), with: document))
@@ -99,17 +108,51 @@ public final class IndexWriter {
 
     /// How many segments document `id` has in this index, committed or not.
     func segmentCount(ofDocument id: String) throws(HanSearchError) -> Int {
-        try HanSearchError.catching(path: path, action: "reading \(id)") { try database.termFrequency(Schema.documentTerm(id)) }
+        try HanSearchError.catching(path: path, action: "reading \(id)") { try livePostings(ofDocument: id).count }
+    }
+
+    /// The segments of document `id`, committed or not, without those listed as deleted.
+    private func livePostings(ofDocument id: String) throws -> [UInt32] {
+        let postings = try database.postings(Schema.documentTerm(id))
+        guard let deleted else { return postings }
+        return postings.filter { !deleted.contains($0) }
+    }
+
+    /// Lists `docids` as deleted, in memory and in the pending metadata.
+    private func markDeleted(_ docids: [UInt32]) throws {
+        guard var list = deleted, !docids.isEmpty else { return }
+        for docid in docids { list.insert(docid) }
+        try database.setMetadata(list.encoded, forKey: Schema.deletedKey)
+        deleted = list
+    }
+
+    /// Reads the list of deleted segments as the database holds it, pending changes included.
+    private func loadDeletedSegments() throws(HanSearchError) {
+        let encoded = try HanSearchError.catching(path: path, action: "reading the list of deleted segments") {
+            try database.metadata(Schema.deletedKey)
+        }
+        deleted = try DeletedSegments(encoded: encoded)
+    }
+
+    /// After a cancelled batch: the list goes back to what the database holds without it. Should that
+    /// read fail, the list is dropped, so that later changes fail (Xapian cannot replace without a term
+    /// list) instead of hiding the wrong segments.
+    func rereadDeletedSegments() {
+        guard deleted != nil else { return }
+        if (try? loadDeletedSegments()) == nil { deleted = nil }
     }
 
     /// Deletes the document `id` and all its segments. Returns how many segments were removed.
     @discardableResult
     public func delete(documentID id: String) throws(HanSearchError) -> Int {
-        let term = Schema.documentTerm(id)
         let count = try HanSearchError.catching(path: path, action: "deleting \(id)") {
-            let count = try database.termFrequency(term)
-            if count > 0 { try database.deleteDocuments(term: term) }
-            return count
+            let previous = try livePostings(ofDocument: id)
+            if deleted != nil {
+                try markDeleted(previous)
+            } else if !previous.isEmpty {
+                try database.deleteDocuments(term: Schema.documentTerm(id))
+            }
+            return previous.count
         }
         if count > 0 { pendingChanges += 1 }
         return count

@@ -12,6 +12,9 @@
 /// - value slot ``documentSlot``: the document id, so that all matches collapse to documents
 ///   without reading each segment's data;
 /// - value slot ``sourceSlot``: the document's source, for source facets and filters.
+///
+/// A bulk-built index has no term list (layout 7); updates of it list the segments they replace or
+/// delete under ``deletedKey`` instead of removing them (``DeletedSegments``).
 public enum Schema {
     /// Prefix of title terms without positions, in every segment.
     public static let titlePrefix = "T"
@@ -38,7 +41,7 @@ public enum Schema {
 
     /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
     /// version must be rebuilt, since queries would be analyzed differently from the documents.
-    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-6"
+    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-7"
 
     /// Added to every token position when indexing, so that stored positions start at 2.
     ///

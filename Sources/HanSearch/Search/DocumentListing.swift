@@ -46,8 +46,7 @@ extension SearchIndex {
     /// so a page costs one pass over the segments before it, never a read of every document.
     public func documents(offset: Int = 0, limit: Int? = nil) throws(HanSearchError) -> DocumentList {
         try withRetryOnModification {
-            let enquire = Enquire(database: database)
-            enquire.setQuery(.matchAll)
+            let enquire = enquire(.matchAll)
             enquire.useBoolWeight()
             enquire.collapse(onValueIn: Schema.documentSlot)
             let matches = try enquire.mset(offset: max(0, offset), limit: max(0, limit ?? Int(UInt32.max)))
@@ -56,10 +55,10 @@ extension SearchIndex {
             let documents = try matches.map { match -> DocumentSummary in
                 let segment = try StoredSegment.segment(data: match.data.utf8, decoder: decoder)
                 return DocumentSummary(id: segment.doc, title: segment.title,
-                                       segments: try database.termFrequency(Schema.documentTerm(segment.doc)),
+                                       segments: try count(.term(Schema.documentTerm(segment.doc))),
                                        date: segment.date, source: segment.source)
             }
-            return DocumentList(total: try database.termCount(withPrefix: Schema.documentIDPrefix), documents: documents)
+            return DocumentList(total: try visibleCounts().documents, documents: documents)
         }
     }
 }
@@ -68,8 +67,6 @@ extension ShardedWriter {
     /// How many segments document `id` has in its shard, uncommitted changes included; 0 when it has none.
     public func segmentCount(ofDocument id: String) throws(HanSearchError) -> Int {
         let writer = writer(forDocument: id)
-        return try HanSearchError.catching(path: writer.path, action: "looking up \(id)") {
-            try writer.database.termFrequency(Schema.documentTerm(id))
-        }
+        return try writer.segmentCount(ofDocument: id)
     }
 }

@@ -1,4 +1,5 @@
-/// The figures a monitor follows: cheap to take (no walk over every term, unlike ``IndexStats``).
+/// The figures a monitor follows: cheap to take (no walk over every term, unlike ``IndexStats``; with
+/// deleted segments in a bulk-built index, one pass over the segments).
 public struct IndexFigures: Sendable, Equatable {
     /// Distinct documents (reports or articles).
     public var documents: Int
@@ -12,12 +13,12 @@ extension SearchIndex {
     /// The documents, segments and size of the index, over all shards.
     public func figures() throws(HanSearchError) -> IndexFigures {
         try withRetryOnModification(action: "counting the index") {
-            IndexFigures(documents: try database.termCount(withPrefix: Schema.documentIDPrefix),
-                         segments: try database.documentCount(),
-                         sizeBytes: shards.shards.reduce(0) { total, shard in
-                             if case .local(let folder) = shard { return total + IndexStats.folderSize(folder) }
-                             return total
-                         })
+            let (documents, segments) = try visibleCounts()
+            return IndexFigures(documents: documents, segments: segments,
+                                sizeBytes: shards.shards.reduce(0) { total, shard in
+                                    if case .local(let folder) = shard { return total + IndexStats.folderSize(folder) }
+                                    return total
+                                })
         }
     }
 }

@@ -6,7 +6,7 @@ public struct IndexStats: Codable, Sendable, Equatable {
     public var documents: Int
     /// Segments, one Xapian document each.
     public var segments: Int
-    /// Distinct terms, all fields.
+    /// Distinct terms, all fields (those of deleted segments included, until a rebuild).
     public var terms: Int
     /// Bytes on disk.
     public var sizeBytes: Int
@@ -23,9 +23,9 @@ extension SearchIndex {
     public func stats() throws(HanSearchError) -> IndexStats {
         try withRetryOnModification {
             let lastCommit = try database.metadata(Schema.lastCommitKey)
+            let (documents, segments) = try visibleCounts()
             return IndexStats(
-                documents: try database.termCount(withPrefix: Schema.documentIDPrefix),
-                segments: try database.documentCount(),
+                documents: documents, segments: segments,
                 terms: try database.termCount(withPrefix: ""),
                 sizeBytes: IndexStats.folderSize(path),
                 lastCommit: lastCommit.isEmpty ? nil : lastCommit,

@@ -99,6 +99,10 @@ public final class SearchIndex {
     public var titleWeight = 2.0
     /// How the index folds characters, as recorded in it: queries are folded alike (see ``Folding``).
     public let folding: Folding
+    /// Whether searches leave out the segments that updates of a bulk-built index listed as deleted
+    /// (``DeletedSegments``). Xapian cannot send that part of a query to a remote shard; an index with
+    /// remote shards is written by updates, which delete for real.
+    let excludesDeleted: Bool
 
     /// Opens the index at `path` for reading and checks its analyzer version.
     public convenience init(path: String) throws(HanSearchError) {
@@ -121,6 +125,7 @@ public final class SearchIndex {
         self.shards = shards
         self.timeouts = timeouts
         self.database = database
+        excludesDeleted = shards.shards.allSatisfy { if case .local = $0 { true } else { false } }
         let (found, fold, count) = try HanSearchError.catching(path: path, action: "reading the index metadata") {
             (try database.metadata(Schema.analyzerVersionKey), try database.metadata(Schema.foldingKey),
              try database.documentCount())
@@ -163,8 +168,7 @@ public final class SearchIndex {
             let ranked = try HanSearchError.catching(path: path, action: "building the query") {
                 filtered(try matcher(for: parsed), options: options)
             }
-            let enquire = Enquire(database: database)
-            enquire.setQuery(ranked)
+            let enquire = enquire(ranked)
             if options.sort == .date {
                 enquire.sort(byValueIn: Schema.dateSlot, descending: true)
             }
@@ -204,8 +208,7 @@ public final class SearchIndex {
     /// The exact number of segments matching `query`, and their counts per value of each of `facets`:
     /// every match visited, none ranked or returned.
     func exactCount(of query: Query, facets: [Facet]) throws -> (total: Int, facets: FacetCounts?) {
-        let enquire = Enquire(database: database)
-        enquire.setQuery(query)
+        let enquire = enquire(query)
         enquire.useBoolWeight()
         let spies = FacetSpies(facets, enquire: enquire)
         let count = try database.documentCount()
@@ -224,8 +227,7 @@ public final class SearchIndex {
             let xapianQuery = try HanSearchError.catching(path: path, action: "building the query") {
                 try matcher(for: parsed, findingDocuments: true)
             }
-            let enquire = Enquire(database: database)
-            enquire.setQuery(xapianQuery)
+            let enquire = enquire(xapianQuery)
             // All weights are 0, so the order is Xapian's tie-break: ascending docids, the index order.
             enquire.useBoolWeight()
             let count = try database.documentCount()
@@ -237,11 +239,47 @@ public final class SearchIndex {
     /// The segments of document `id` in reading order; empty when the index does not hold it.
     public func segments(ofDocument id: String) throws(HanSearchError) -> [Segment] {
         try withRetryOnModification {
+            let enquire = enquire(.term(Schema.documentTerm(id)))
+            enquire.useBoolWeight()
+            let count = try database.documentCount()
             let decoder = JSONDecoder()
-            return try database.postings(Schema.documentTerm(id)).map { docid in
-                try StoredSegment.segment(data: try database.document(docid).data, decoder: decoder)
+            return try enquire.mset(offset: 0, limit: count, checkAtLeast: count).map { match in
+                try StoredSegment.segment(data: match.data.utf8, decoder: decoder)
             }.sorted { $0.ordinal < $1.ordinal }
         }
+    }
+
+    /// A new Enquire for `query`, without the segments listed as deleted (see ``excludesDeleted``).
+    func enquire(_ query: Query) -> Enquire {
+        let enquire = Enquire(database: database)
+        enquire.setQuery(excludesDeleted ? .andNot(query, .documents(listedInMetadata: Schema.deletedKey)) : query)
+        return enquire
+    }
+
+    /// The exact number of segments that `query` matches, or with `perDocument` of their documents:
+    /// segments from Xapian's bounds when they agree (a lone term, nothing deleted), else by visiting
+    /// every match.
+    func count(_ query: Query, perDocument: Bool = false) throws -> Int {
+        let enquire = enquire(query)
+        enquire.useBoolWeight()
+        if perDocument {
+            enquire.collapse(onValueIn: Schema.documentSlot)
+        } else {
+            let bounds = try enquire.mset(offset: 0, limit: 0, checkAtLeast: 0, includeData: false)
+            if bounds.matchesLowerBound == bounds.matchesUpperBound { return bounds.matchesLowerBound }
+        }
+        let all = try database.documentCount()
+        return try enquire.mset(offset: 0, limit: 0, checkAtLeast: all, includeData: false).matchesLowerBound
+    }
+
+    /// The documents and segments that searches see. Without deleted segments the documents are the
+    /// document id terms, counted without a pass over the segments.
+    func visibleCounts() throws -> (documents: Int, segments: Int) {
+        let segments = try count(.matchAll)
+        if segments == (try database.documentCount()) {
+            return (try database.termCount(withPrefix: Schema.documentIDPrefix), segments)
+        }
+        return (try count(.matchAll, perDocument: true), segments)
     }
 
     /// The Xapian query that matches `parsed` (without filters). With `boostingTitles`, text parts also
@@ -279,8 +317,7 @@ public final class SearchIndex {
     /// document's first segment holds its title terms with positions (``Schema/titleOrdinal``), so those
     /// segments are found first, and then all segments of their documents by the document id terms.
     func segments(ofDocumentsTitled part: QueryPart) throws -> Query {
-        let enquire = Enquire(database: database)
-        enquire.setQuery(try matcher(for: part, prefix: Schema.titlePhrasePrefix))
+        let enquire = enquire(try matcher(for: part, prefix: Schema.titlePhrasePrefix))
         enquire.useBoolWeight()
         enquire.collapse(onValueIn: Schema.documentSlot)
         let count = try database.documentCount()
