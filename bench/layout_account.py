@@ -6,7 +6,8 @@ Usage: /usr/bin/python3 bench/layout_account.py INDEX [--every N] [--json OUT]
 Prints each glass table's file size, then, over every N-th segment (scaled up to all of them): the
 postings and positions of text terms, title terms (prefix T) and id terms (Q, D), and the document
 data's bytes by JSON field. Xapian stores postings, positions and termlist entries compressed, so the
-counts say which share of each table a kind of term causes, not its exact bytes.
+counts say which share of each table a kind of term causes, not its exact bytes. It reads each sampled
+segment's term list, which a bulk build (layout 7) does not write: run it on an index built by updates.
 """
 import argparse
 import json
@@ -26,6 +27,9 @@ for name in sorted(os.listdir(args.index)):
     if name.endswith(".glass"):
         tables[name[:-6]] = os.path.getsize(os.path.join(args.index, name))
 
+if "termlist" not in tables:
+    sys.exit(f"layout_account.py: {args.index} has no term list (a bulk build writes none): "
+             "account an index built by updates")
 db = xapian.Database(args.index)
 kinds = {k: {"terms": 0, "postings": 0, "positions": 0, "term_bytes": 0}
          for k in ("text", "title", "segment id", "document id")}

@@ -10,13 +10,14 @@
 //                              (see Levers); per-block=N: articles grouped N bytes to a document;
 //                              unigram-positions: positions for every CJK character
 //   floor build DUMP OUT [T]   adds the dumped documents to Xapian as BulkIndexer does (T threads,
-//                              default 2, each writing shards of 4 MB of input without syncing and
-//                              committing every 256 KB, handed batches of 64 KB), then merges the
-//                              shards with compaction into OUT
+//                              default 2, each writing shards of 4 MB of input without syncing or a
+//                              term list and committing every 256 KB, handed batches of 64 KB), then
+//                              merges the shards with compaction into OUT
 //
 // A document read back from an index is the document that was added (terms, wdf, positions, data,
-// values), so the dump needs no Swift. Input bytes (segment text and title, which set the commit and
-// shard cadence) are read from the JSON data's text ("x") and title ("h") strings (layout 6).
+// values; the terms from the posting lists, since a bulk build writes no term list), so the dump needs
+// no Swift. Input bytes (segment text and title, which set the commit and shard cadence) are read
+// from the JSON data's text ("x") and title ("h") strings (layouts 6 and 7).
 #include <xapian.h>
 
 #include <chrono>
@@ -30,6 +31,7 @@
 #include <algorithm>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -133,20 +135,40 @@ void addUnigramPositions(Dumped &d) {
     }
 }
 
-// The segment (stored by layout 6, StoredSegment's one-letter keys) read back as it was added.
-Dumped readSegment(const Xapian::Document &doc, const Levers &levers, uint32_t ordinal) {
+// Every document's terms, read from the posting lists: a bulk-built index (layout 7) has no term list.
+using TermsByDocument = std::unordered_map<Xapian::docid, std::vector<std::pair<std::string, Dumped::Term>>>;
+TermsByDocument invert(const Xapian::Database &db) {
+    TermsByDocument terms;
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+        for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
+            Dumped::Term entry;
+            entry.wdf = p.get_wdf();
+            for (auto q = p.positionlist_begin(); q != p.positionlist_end(); ++q) entry.positions.push_back(*q);
+            terms[*p].emplace_back(*t, std::move(entry));
+        }
+    }
+    return terms;
+}
+
+// The value slots HanSearch sets (date, document id, source); listing a document's values needs a term list.
+constexpr uint32_t kValueSlots[] = {0, 1, 2};
+
+// The segment (stored by layout 6 and 7, StoredSegment's one-letter keys) read back as it was added.
+Dumped readSegment(const Xapian::Document &doc, std::vector<std::pair<std::string, Dumped::Term>> &terms,
+                   const Levers &levers, uint32_t ordinal) {
     Dumped d;
     d.data = doc.get_data();
     d.inputBytes = jsonStringBytes(d.data, "x") + jsonStringBytes(d.data, "h");
     if (levers.leanData && ordinal != 1)
         d.data = "{\"n\":" + std::to_string(ordinal) + ",\"x\":" + jsonString(d.data, "x") + "}";
-    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) d.values.emplace_back(v.get_valueno(), *v);
+    for (uint32_t slot : kValueSlots) {
+        std::string value = doc.get_value(slot);
+        if (!value.empty()) d.values.emplace_back(slot, value);
+    }
     bool dropTitle = levers.titlesOnce && ordinal != 1;
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        if (dropTitle && (*t)[0] == 'T') continue;
-        Dumped::Term &entry = d.terms[*t];
-        entry.wdf = t.get_wdf();
-        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) entry.positions.push_back(*p);
+    for (auto &[term, entry] : terms) {
+        if (dropTitle && term[0] == 'T') continue;
+        d.terms[term] = std::move(entry);
     }
     if (levers.unigramPositions) addUnigramPositions(d);
     return d;
@@ -193,11 +215,12 @@ int dump(const char *index, const char *path, const Levers &levers) {
     std::map<std::string, std::pair<Dumped, uint32_t>> articles;
     std::string block;  // per-block: the block being filled, and its input so far
     uint32_t blockInput = 0;
+    TermsByDocument terms = invert(db);
     for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         Xapian::Document doc = db.get_document(*it);
         std::string data = doc.get_data();
         uint32_t ordinal = jsonNumber(data, "n");
-        Dumped segment = readSegment(doc, levers, ordinal);
+        Dumped segment = readSegment(doc, terms[*it], levers, ordinal);
         if (!levers.perArticle) {
             segment.write(buffer);
         } else {
@@ -294,7 +317,7 @@ int build(const char *path, const char *outPath, int threads) {
                 if (!open) {
                     shards[w].push_back(std::string(outPath) + ".shard-" + std::to_string(w) + "-" +
                                         std::to_string(shards[w].size()));
-                    db = Xapian::WritableDatabase(shards[w].back(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+                    db = Xapian::WritableDatabase(shards[w].back(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_NO_TERMLIST);
                     open = true;
                 }
                 Reader r{record};
