@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks a HanSearch index against a reference built from the same input without interruption.
 
-Reads the Xapian database directly (Debian's python3-xapian), independently of the Swift code:
+Reads the Xapian database directly (Debian's python3-xapian), independently of the Swift code; the
+segments that updates of a bulk-built index listed as deleted (hansearch.deleted) are not there:
 
     index_check.py dump INDEX OUT.json
         writes {segment id: document data} for every segment of INDEX.
@@ -22,6 +23,21 @@ import xapian
 
 SEGMENT_PREFIX = "Q"  # Schema.segmentIDPrefix
 ANALYZER_KEY = "hansearch.analyzer"  # Schema.analyzerVersionKey
+DELETED_KEY = "hansearch.deleted"  # Schema.deletedKey
+
+
+def deleted_docids(database):
+    """The docids that updates of a bulk-built index listed as deleted ("3,7-9,12"), checked ascending."""
+    listed, last = set(), 0
+    text = database.get_metadata(DELETED_KEY).decode("ascii")
+    for item in text.split(",") if text else []:
+        first, _, end = item.partition("-")
+        first, end = int(first), int(end or first)
+        if not last < first <= end:
+            raise CheckFailed(f"{DELETED_KEY} is not an ascending docid list at {item!r}")
+        listed.update(range(first, end + 1))
+        last = end
+    return listed
 
 
 class CheckFailed(Exception):
@@ -35,14 +51,17 @@ def load(path):
     except xapian.DatabaseOpeningError as error:
         raise CheckFailed(f"the index at {path} does not open: {error}")
     segments = {}
+    deleted = deleted_docids(database)
     for item in database.allterms(SEGMENT_PREFIX):
         term = item.term.decode("utf-8")
-        postings = [p.docid for p in database.postlist(item.term)]
-        if len(postings) != 1:
+        postings = [p.docid for p in database.postlist(item.term) if p.docid not in deleted]
+        if len(postings) > 1:
             raise CheckFailed(f"segment {term[1:]!r} is held by {len(postings)} documents (duplicates)")
-        segments[term[1:]] = database.get_document(postings[0]).get_data().decode("utf-8")
-    if database.get_doccount() != len(segments):
-        raise CheckFailed(f"{database.get_doccount()} Xapian documents but {len(segments)} segment ids")
+        if postings:
+            segments[term[1:]] = database.get_document(postings[0]).get_data().decode("utf-8")
+    if database.get_doccount() - len(deleted) != len(segments):
+        raise CheckFailed(f"{database.get_doccount()} Xapian documents, {len(deleted)} of them deleted, "
+                          f"but {len(segments)} segment ids")
     if segments and not database.get_metadata(ANALYZER_KEY):
         raise CheckFailed("documents are committed but the analyzer version is not")
     return segments
