@@ -30,6 +30,12 @@ struct StatsCommand: ParsableCommand {
         show("total (\(shards.count) shards)", sharded.total, remote: shards.shards.contains(where: \.isRemote))
     }
 
+    /// The note on segments that updates of a bulk-built index left on disk, when there are any.
+    private func deleted(_ stats: IndexStats) -> String {
+        stats.deletedSegments == 0 ? ""
+            : " (and \(stats.deletedSegments) replaced or deleted ones on disk, hidden: `hanindex index` into a new folder reclaims them)"
+    }
+
     private func show(_ name: String, _ stats: IndexStats, remote: Bool = false) {
         if json {
             print((try? jsonString(stats)) ?? "{}")
@@ -38,7 +44,7 @@ struct StatsCommand: ParsableCommand {
         print("""
             index:       \(name)
             documents:   \(stats.documents)
-            segments:    \(stats.segments)
+            segments:    \(stats.segments)\(deleted(stats))
             terms:       \(stats.terms)
             size:        \(megabytes(stats.sizeBytes))\(remote ? " (remote shards not measured)" : "")
             last commit: \(stats.lastCommit ?? "never")

@@ -69,7 +69,7 @@ struct DeletedSegmentsTests {
         #expect(listing.documents.map(\.id).sorted() == ["a", "c"])
         #expect(listing.documents.allSatisfy { $0.segments == 1 })
         let stats = try index.stats()
-        #expect((stats.documents, stats.segments) == (2, 2))
+        #expect((stats.documents, stats.segments, stats.deletedSegments) == (2, 2, 4))
         let figures = try index.figures()
         #expect((figures.documents, figures.segments) == (2, 2))
         // The four old segments (three of a, one of b) stay in Xapian, listed.
@@ -120,5 +120,7 @@ struct DeletedSegmentsTests {
         #expect(try total("要删除", index) == 0)
         #expect(try total("留下", index) == 1)
         #expect(try index.stats().documents == 2)
+        #expect(try index.stats().deletedSegments == 1)
+        #expect(try index.shardStats().shards.map(\.stats.deletedSegments) == [0, 1])
     }
 }

@@ -16,6 +16,9 @@ public struct IndexStats: Codable, Sendable, Equatable {
     public var analyzer: String
     /// How the index folds characters (`none` or `variants`, see ``Folding``).
     public var fold: Folding
+    /// Segments that updates of a bulk-built index replaced or deleted: hidden from every search, but on
+    /// disk until the index is built again (an added field).
+    public var deletedSegments: Int
 }
 
 extension SearchIndex {
@@ -29,7 +32,8 @@ extension SearchIndex {
                 terms: try database.termCount(withPrefix: ""),
                 sizeBytes: IndexStats.folderSize(path),
                 lastCommit: lastCommit.isEmpty ? nil : lastCommit,
-                analyzer: try database.metadata(Schema.analyzerVersionKey), fold: folding)
+                analyzer: try database.metadata(Schema.analyzerVersionKey), fold: folding,
+                deletedSegments: try database.documentCount() - segments)
         }
     }
 }
