@@ -34,7 +34,8 @@ index, corpus, work, layouts = sys.argv[1], sys.argv[2], sys.argv[3], [a.split("
 _, text_bytes, _ = read_corpus(corpus)
 
 def tables(path):
-    size = lambda t: os.path.getsize(os.path.join(path, t + ".glass")) / 1e6
+    # a bulk build (layout 7) writes no termlist table: 0
+    size = lambda t: os.path.getsize(os.path.join(path, t + ".glass")) / 1e6 if os.path.exists(os.path.join(path, t + ".glass")) else 0
     total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
     return total, " / ".join(f"{size(t):.1f}" for t in ("position", "postlist", "termlist", "docdata"))
 
