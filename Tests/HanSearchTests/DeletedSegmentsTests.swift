@@ -105,6 +105,29 @@ struct DeletedSegmentsTests {
         #expect(try index.stats().documents == 3)
     }
 
+    @Test("a report added again as the index holds it rewrites nothing; a changed one is replaced",
+          arguments: [true, false])
+    func unchangedReports(bulk: Bool) throws {
+        let path = try TestSupport.index(Self.reports, bulk: bulk ? BulkIndexer.Options(workers: 2) : nil)
+        let before = try Database(path: path).documentCount()
+        let writer = try IndexWriter(path: path)
+        for report in Self.reports { try writer.add(report) }
+        #expect((writer.unchangedReports, writer.pendingChanges) == (3, 0))
+        try writer.add(Report(id: "c", title: "丙篇改", body: "留下的报告"))
+        #expect((writer.unchangedReports, writer.pendingChanges) == (3, 1), "a new title is a change")
+        try writer.commit()
+        try writer.close()
+
+        let database = try Database(path: path)
+        #expect(try database.documentCount() == before + (bulk ? 1 : 0))
+        #expect(try DeletedSegments(encoded: database.metadata(Schema.deletedKey)).count == (bulk ? 1 : 0),
+                "only c's old segment is listed")
+        let index = try SearchIndex(path: path)
+        #expect(try total("title:丙篇改", index) == 1)
+        #expect(try total("旧的内容", index) == 3)
+        #expect(try index.stats().deletedSegments == (bulk ? 1 : 0))
+    }
+
     @Test("shards of bulk-built folders each hide their own deleted segments, by their own docids")
     func localShards() throws {
         let first = try TestSupport.index([Self.reports[0]], bulk: BulkIndexer.Options(workers: 1))

@@ -5,7 +5,8 @@ internal import Xapian
 ///
 /// Re-adding a report replaces it: its segments are replaced by their unique id terms, and segments
 /// that the new version no longer has are deleted. A bulk-built index has no term list, so there the
-/// new segments are added and the old ones listed as deleted (``DeletedSegments``).
+/// new segments are added and the old ones listed as deleted (``DeletedSegments``). A report added
+/// again exactly as the index holds it is left alone (``unchangedReports``).
 /// Nothing is visible to readers until ``commit()``, and a commit is atomic, so an interrupted run
 /// leaves the index at its last commit. Not thread-safe: use one writer from one task.
 public final class IndexWriter {
@@ -21,6 +22,8 @@ public final class IndexWriter {
     private var deleted: DeletedSegments?
     /// Reports added or deleted since the last commit.
     public internal(set) var pendingChanges = 0
+    /// Reports added again exactly as the index holds them, and so left alone, since the writer opened.
+    public private(set) var unchangedReports = 0
     /// The gate that this process's searches hold commits back with, if they share one (see ``CommitGate``).
     public var commitGate: CommitGate?
 
@@ -87,12 +90,13 @@ public final class IndexWriter {
     /// the segments the document had beyond them. Returns the number of segments.
     func replace(documentID id: String, with segments: [Segment]) throws(HanSearchError) -> Int {
         let documents = segments.map(builder.document(for:))
-        try HanSearchError.catching(path: path, action: "indexing \(id)") {
+        let unchanged = try HanSearchError.catching(path: path, action: "indexing \(id)") {
             let previous = try livePostings(ofDocument: id)
+            if try holds(documents, at: previous) { return true }
             if deleted != nil {
                 for document in documents { _ = try database.addDocument(document) }
                 try markDeleted(previous)
-                return
+                return false
             }
             var kept = Set<UInt32>()
             for (segment, document) in zip(segments, documents) {
@@ -101,9 +105,19 @@ public final class IndexWriter {
             for docid in previous where !kept.contains(docid) {
                 try database.deleteDocument(docid)
             }
+            return false
         }
-        pendingChanges += 1
+        if unchanged { unchangedReports += 1 } else { pendingChanges += 1 }
         return segments.count
+    }
+
+    /// Whether the segments at `docids` are exactly `documents`: the same stored data, which determines
+    /// a segment's terms and values. Re-running a file then rewrites nothing of what it already holds,
+    /// and a bulk-built index lists nothing as deleted for it.
+    private func holds(_ documents: [Document], at docids: [UInt32]) throws -> Bool {
+        guard docids.count == documents.count, !docids.isEmpty else { return false }
+        let stored = try docids.map { try database.document($0).data }.sorted { $0.lexicographicallyPrecedes($1) }
+        return stored == documents.map(\.data).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// How many segments document `id` has in this index, committed or not.

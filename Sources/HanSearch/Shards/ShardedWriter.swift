@@ -93,6 +93,8 @@ public final class ShardedWriter {
 
     /// Reports added or deleted since the last commit, over all shards.
     public var pendingChanges: Int { writers.reduce(0) { $0 + $1.pendingChanges } }
+    /// Reports added again exactly as their shard holds them, and so left alone, over all shards.
+    public var unchangedReports: Int { writers.reduce(0) { $0 + $1.unchangedReports } }
 
     /// Commits every shard that has changes. Each shard's commit is atomic; across shards there is no
     /// common transaction (Xapian has none), so a failure can leave earlier shards committed.
