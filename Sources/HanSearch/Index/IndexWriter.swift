@@ -89,10 +89,10 @@ public final class IndexWriter {
     /// Replaces the segments of document `id` with `segments` (by their unique id terms) and deletes
     /// the segments the document had beyond them. Returns the number of segments.
     func replace(documentID id: String, with segments: [Segment]) throws(HanSearchError) -> Int {
-        let documents = segments.map(builder.document(for:))
         let unchanged = try HanSearchError.catching(path: path, action: "indexing \(id)") {
             let previous = try livePostings(ofDocument: id)
-            if try holds(documents, at: previous) { return true }
+            if try holds(segments, at: previous) { return true }
+            let documents = segments.map(builder.document(for:))
             if deleted != nil {
                 for document in documents { _ = try database.addDocument(document) }
                 try markDeleted(previous)
@@ -111,13 +111,13 @@ public final class IndexWriter {
         return segments.count
     }
 
-    /// Whether the segments at `docids` are exactly `documents`: the same stored data, which determines
-    /// a segment's terms and values. Re-running a file then rewrites nothing of what it already holds,
-    /// and a bulk-built index lists nothing as deleted for it.
-    private func holds(_ documents: [Document], at docids: [UInt32]) throws -> Bool {
-        guard docids.count == documents.count, !docids.isEmpty else { return false }
+    /// Whether the documents at `docids` are exactly `segments`: the same stored data, which determines
+    /// a segment's terms and values. Re-running a file then rewrites nothing of what it already holds
+    /// (nor tokenizes it), and a bulk-built index lists nothing as deleted for it.
+    private func holds(_ segments: [Segment], at docids: [UInt32]) throws -> Bool {
+        guard docids.count == segments.count, !docids.isEmpty else { return false }
         let stored = try docids.map { try database.document($0).data }.sorted { $0.lexicographicallyPrecedes($1) }
-        return stored == documents.map(\.data).sorted { $0.lexicographicallyPrecedes($1) }
+        return stored == segments.map(builder.data(for:)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// How many segments document `id` has in this index, committed or not.
@@ -206,11 +206,16 @@ struct SegmentDocumentBuilder {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
+    /// The document data of `segment`: its ``StoredSegment`` JSON.
+    func data(for segment: Segment) -> [UInt8] {
+        Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
+    }
+
     /// The Xapian document for one segment: its JSON, text and title terms, id terms, date, document id
     /// and source, and for a document's first segment its title terms with positions.
     func document(for segment: Segment) -> Document {
         let document = Document()
-        document.data = Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
+        document.data = data(for: segment)
         var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
         Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
             batch.append(token.term, position: Schema.storedPosition(of: token))
