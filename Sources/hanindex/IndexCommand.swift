@@ -29,12 +29,7 @@ struct IndexCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Reports per commit when updating an existing index.")
     var batchSize = 2_000
 
-    @Option(help: ArgumentHelp("Memory a bulk build may use: bytes, or a number with K, M or G (binary units).",
-                               valueName: "SIZE"))
-    var memoryBudget = "1G"
-
-    @Option(parsing: .unconditional, help: "Threads for a bulk build (default: one per core).")
-    var threads: Int?
+    @OptionGroup var bulk: BulkBuildOptions
 
     @Flag(help: "Add to a new index one report at a time, as updates do, instead of building it in bulk.")
     var noBulk = false
@@ -49,33 +44,13 @@ struct IndexCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
-        guard let budget = IndexCommand.bytes(memoryBudget), budget >= 64 << 20 else {
-            throw ValidationError("--memory-budget must be a size of at least 64M, such as 512M or 2G")
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
-    }
-
-    /// `text` as a number of bytes: digits with an optional K, M or G suffix (powers of 1024).
-    static func bytes(_ text: String) -> Int? {
-        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        var digits = text.uppercased()
-        if digits.hasSuffix("IB") || digits.hasSuffix("B") { digits.removeLast(digits.hasSuffix("IB") ? 2 : 1) }
-        var multiplier = 1
-        if let last = digits.last, let unit = units[last] {
-            multiplier = unit
-            digits.removeLast()
-        }
-        guard let value = Int(digits), value >= 0 else { return nil }
-        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
-        return overflow ? nil : product
     }
 
     /// The writer for this run: a bulk build for a new index, updates in place otherwise.
     func makeSink() throws -> any ReportSink {
         let shards = try location.shardList()
         if shards.isSingleFolder && !noBulk && BulkIndexer.canBuild(at: location.index) {
-            var options = BulkIndexer.Options(memoryBudget: IndexCommand.bytes(memoryBudget) ?? 1 << 30)
-            if let threads { options.workers = threads }
+            var options = bulk.options
             options.folding = fold ?? .none
             setenv("XAPIAN_FLUSH_THRESHOLD", BulkIndexer.recommendedFlushThreshold, 1)
             return try BulkIndexer(path: location.index, options: options)
@@ -157,13 +132,16 @@ struct IndexCommand: ParsableCommand {
             throw fail("\(error)")
         }
         progress.clearLine()
-        print(progress.summary(files: files.count, problems: problems, index: location.index))
+        print(progress.summary(files: files.count, unchanged: writer.unchangedReports, problems: problems,
+                               index: location.index))
         if problems > 0 { throw ExitCode(2) }
     }
 }
 
 /// Where `hanindex index` sends what it reads: a bulk build or updates of an existing index.
 protocol ReportSink {
+    /// Reports that the index already held exactly as read, and so left alone.
+    var unchangedReports: Int { get }
     /// Adds or replaces a report; returns its number of segments.
     func add(_ report: Report) throws -> Int
     /// Adds or replaces the articles of a page; returns their ids.
@@ -179,6 +157,7 @@ protocol ReportSink {
 extension Folding: ExpressibleByArgument {}
 
 extension BulkIndexer: ReportSink {
+    var unchangedReports: Int { 0 }
     func checkpoint() {}
     func finish() throws { _ = try finish() as Int }
 }
@@ -195,6 +174,7 @@ struct UpdatingSink: ReportSink {
         try writer.beginBatch()
     }
 
+    var unchangedReports: Int { writer.unchangedReports }
     func add(_ report: Report) throws -> Int { try writer.add(report) }
     func add(page: Page, fileID: String) throws -> [String] { try writer.add(page: page, fileID: fileID) }
     /// Keeps the ids an earlier state listed (this command never deletes), so that `watch` can remove them later.
@@ -262,12 +242,13 @@ struct Progress {
         if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
-    func summary(files: Int, problems: Int, index: String) -> String {
+    func summary(files: Int, unchanged: Int, problems: Int, index: String) -> String {
         let elapsed = Date().timeIntervalSince(start)
-        return String(format: "indexed %@ (%@) from %@, %@ in %.1f s (%.2f MB/s)%@ into %@",
+        return String(format: "indexed %@ (%@) from %@, %@ in %.1f s (%.2f MB/s)%@%@ into %@",
                       counted(documents, "document"), counted(segments, "segment"), counted(files, "file"),
                       megabytes(bytesDone), elapsed,
                       Double(bytesDone) / max(elapsed, 0.001) / 1_000_000,
+                      unchanged > 0 ? "; \(counted(unchanged, "document")) unchanged" : "",
                       problems > 0 ? "; \(problems) skipped (see above)" : "", index)
     }
 }
