@@ -13,7 +13,8 @@ struct HanIndex: ParsableCommand {
             A Chinese query finds exactly the segments that contain it.
             """,
         subcommands: [IndexCommand.self, SearchCommand.self, ShowCommand.self, ListCommand.self, DeleteCommand.self,
-                      ParseCommand.self, StatsCommand.self, SynonymsCommand.self, WatchCommand.self, MCPCommand.self]
+                      ParseCommand.self, StatsCommand.self, RebuildCommand.self, SynonymsCommand.self, WatchCommand.self,
+                      MCPCommand.self]
     )
 
     /// Runs as ArgumentParser does, except that a mistyped subcommand is answered with the nearest one,

@@ -33,7 +33,7 @@ struct StatsCommand: ParsableCommand {
     /// The note on segments that updates of a bulk-built index left on disk, when there are any.
     private func deleted(_ stats: IndexStats) -> String {
         stats.deletedSegments == 0 ? ""
-            : " (and \(stats.deletedSegments) replaced or deleted ones on disk, hidden: `hanindex index` into a new folder reclaims them)"
+            : " (and \(stats.deletedSegments) replaced or deleted ones on disk, hidden: `hanindex rebuild` reclaims them)"
     }
 
     private func show(_ name: String, _ stats: IndexStats, remote: Bool = false) {

@@ -123,7 +123,7 @@ public final class BulkIndexer {
         let buffers = max(options.memoryBudget - BulkIndexer.fixedOverhead, 16 << 20)
         commitBytes = max(min(buffers / options.workers / BulkIndexer.bufferBytesPerInputByte,
                               BulkIndexer.preferredCommitBytes), 16 << 10)
-        BulkIndexer.removeAbandonedScratch(of: path)
+        BulkIndexer.removeAbandonedFolders(of: path, marker: ".bulk-")
         let scratch = path + ".bulk-\(ProcessInfo.processInfo.processIdentifier)"
         let queue = BatchQueue(capacity: options.workers * 2)
         self.scratch = scratch
@@ -161,15 +161,17 @@ public final class BulkIndexer {
         }
     }
 
-    /// Removes the scratch folders (`<index>.bulk-<pid>`) that interrupted builds of `path` left behind:
-    /// those whose process no longer runs.
-    static func removeAbandonedScratch(of path: String) {
+    /// Removes the folders `<index><marker><pid>` (`.bulk-` for a build's scratch) that interrupted runs
+    /// left beside `path`: those whose process no longer runs.
+    static func removeAbandonedFolders(of path: String, marker: String) {
         let url = URL(fileURLWithPath: path)
         let parent = url.deletingLastPathComponent().path
-        let prefix = url.lastPathComponent + ".bulk-"
+        let prefix = url.lastPathComponent + marker
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count)), pid != ProcessInfo.processInfo.processIdentifier,
+            // The digits after the marker: a rebuild's scratch is `<index>.rebuild-<pid>.bulk-<pid>`.
+            let digits = name.dropFirst(prefix.count).prefix(while: \.isNumber)
+            guard let pid = Int32(String(digits)), pid != ProcessInfo.processInfo.processIdentifier,
                   kill(pid, 0) != 0 && errno == ESRCH else { continue }
             try? FileManager.default.removeItem(atPath: parent + "/" + name)
         }
@@ -233,6 +235,11 @@ public final class BulkIndexer {
         }
         if deferredCount > 0 { try applyDeferred() }
         return workers.reduce(0) { $0 + $1.segments }
+    }
+
+    /// Adds one segment as it is: for a rebuild, whose segments come from an index and so have unique ids.
+    func add(_ segment: Segment) throws(HanSearchError) {
+        try enqueue([segment])
     }
 
     private func enqueue(_ segments: [Segment]) throws(HanSearchError) {
