@@ -574,7 +574,9 @@ hx_query *hx_query_value_range(uint32_t slot, const char *lo, size_t lo_len, con
 }
 
 hx_query *hx_query_match_all(hx_error **err) {
-    return guard_ptr<hx_query>(err, [&] { return new hx_query{Xapian::Query::MatchAll}; });
+    /* Query::MatchAll is one static object whose reference count is not atomic: copies of it made on
+     * several threads at once corrupt it. The empty term is the same query, built afresh. */
+    return guard_ptr<hx_query>(err, [&] { return new hx_query{Xapian::Query(std::string())}; });
 }
 
 namespace {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Xapian
 
@@ -450,6 +451,32 @@ func t(_ s: String) -> Query { .term(s) }
         #expect(abs(doubled - 2 * base) < 1e-9)
         enquire.setQuery(t("x").scaled(by: 0))
         #expect(try enquire.mset(offset: 0, limit: 1)[0].weight == 0)
+    }
+}
+
+@Suite struct MatchAllTests {
+    /// Xapian's `Query::MatchAll` is one static object with a non-atomic reference count; copies of it
+    /// made on several threads at once freed it early (searches crashed in `set_query`).
+    @Test func matchAllQueriesAreIndependentAcrossThreads() throws {
+        let dir = try TempDir()
+        let db = try WritableDatabase(path: dir.path("db"), flags: [.noSync])
+        try db.addDocument(makeDoc(id: "1", words: ["a"]))
+        try db.commit()
+        let path = dir.path("db")
+        let matched = Mutex(0)
+        // Four threads build and drop match-all queries; one of them also runs its queries.
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            let reader = thread == 0 ? try? Database(path: path) : nil
+            for _ in 0..<20_000 {
+                let query = Query.andNot(.matchAll, .term("b"))
+                guard let reader else { continue }
+                let enquire = Enquire(database: reader)
+                enquire.setQuery(query)
+                let count = (try? enquire.mset(offset: 0, limit: 1).matchesLowerBound) ?? 0
+                matched.withLock { $0 += count }
+            }
+        }
+        #expect(matched.withLock { $0 } == 20_000)
     }
 }
 
