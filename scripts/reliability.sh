@@ -22,6 +22,8 @@ step "crash safety of hanindex index (updating in batches)"
 scripts/crash-test-index.sh 20
 step "crash safety of hanindex index (bulk build of a new index)"
 MODE=bulk scripts/crash-test-index.sh 4
+step "crash safety of hanindex rebuild"
+scripts/crash-test-rebuild.sh 6
 if $full; then
     step "crash safety of hanserve"; scripts/crash-test-serve.py --kills 10
     step "soak"; scripts/soak.py --full
