@@ -181,6 +181,7 @@ public final class FolderWatcher {
         let started = Date()
         let path = change.file.relativePath
         let old = Set(current(path, batch)?.ids ?? [])
+        let unchangedBefore = writer.unchangedReports
         var ids: [String] = []
         var problems: [InputProblem] = []
         var failure: HanSearchError?
@@ -218,8 +219,10 @@ public final class FolderWatcher {
         }
         batch.events += problems.map { .recordSkipped($0) }
         let new = unique.filter { !old.contains($0) }.count
+        // Reports the file holds twice can be left alone the second time: never count more than were there.
+        let unchanged = min(writer.unchangedReports - unchangedBefore, unique.count - new)
         batch.events.append(.indexed(path: change.file.path, documents: unique.count, new: new,
-                                     updated: unique.count - new, removed: removed,
+                                     updated: unique.count - new - unchanged, unchanged: unchanged, removed: removed,
                                      seconds: Date().timeIntervalSince(started)))
     }
 
@@ -280,8 +283,9 @@ public struct WatchPlan: Sendable {
 
 /// One thing a ``FolderWatcher`` did, described in one log line.
 public enum WatchEvent: Sendable, Equatable, CustomStringConvertible {
-    /// A file was indexed: how many documents it holds, of which new, and how many it no longer holds were removed.
-    case indexed(path: String, documents: Int, new: Int, updated: Int, removed: Int, seconds: Double)
+    /// A file was indexed: how many documents it holds, of which new, changed (`updated`) and left alone as
+    /// the index held them (`unchanged`), and how many it no longer holds were removed.
+    case indexed(path: String, documents: Int, new: Int, updated: Int, unchanged: Int, removed: Int, seconds: Double)
     /// A deleted file's documents were removed.
     case removed(path: String, documents: Int)
     /// A file that cannot be indexed (unsupported, binary, empty); retried when it changes.
@@ -293,9 +297,10 @@ public enum WatchEvent: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .indexed(let path, let documents, let new, let updated, let removed, let seconds):
-            return String(format: "indexed %@: %d document%@ (%d new, %d updated), %d removed, %.1f s",
-                          path, documents, documents == 1 ? "" : "s", new, updated, removed, seconds)
+        case .indexed(let path, let documents, let new, let updated, let unchanged, let removed, let seconds):
+            return String(format: "indexed %@: %d document%@ (%d new, %d updated%@), %d removed, %.1f s",
+                          path, documents, documents == 1 ? "" : "s", new, updated,
+                          unchanged > 0 ? ", \(unchanged) unchanged" : "", removed, seconds)
         case .removed(let path, let documents):
             return "removed \(path): \(documents) document\(documents == 1 ? "" : "s")"
         case .skipped(let path, let reason):
