@@ -52,16 +52,7 @@ for round in $(seq 1 "$kills"); do
     # Every fourth round starts from nothing, so kills before the first commit are covered too.
     if (( round % 4 == 1 )); then rm -rf "$index"; fi
     delay_ms=$(( 20 + (RANDOM * 32768 + RANDOM) % (full_ms + 1) ))
-    "$hanindex" index "$corpus" --index "$index" --batch-size "$batch" ${flags[@]+"${flags[@]}"} >/dev/null 2>"$work/stderr" &
-    pid=$!  # the indexer itself, not a subshell, so that SIGKILL hits it
-    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-    if kill -KILL "$pid" 2>/dev/null; then
-        killed=$((killed + 1))
-        outcome="killed after ${delay_ms} ms"
-    else
-        outcome="finished before the kill at ${delay_ms} ms"
-    fi
-    wait "$pid" 2>/dev/null || true
+    run_and_kill_after "$delay_ms" "$hanindex" index "$corpus" --index "$index" --batch-size "$batch" ${flags[@]+"${flags[@]}"}
     if [ -d "$index" ] && ! "$hanindex" stats --index "$index" >/dev/null 2>"$work/stats-err"; then
         if ! grep -q "no index at" "$work/stats-err"; then
             echo "round $round ($outcome): the index does not open: $(cat "$work/stats-err")" >&2

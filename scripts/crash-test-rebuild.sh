@@ -42,16 +42,7 @@ for round in $(seq 1 "$kills"); do
     rm -rf "$index"
     cp -r "$work/updated" "$index"
     delay_ms=$(( 20 + (RANDOM * 32768 + RANDOM) % (full_ms + 1) ))
-    "$hanindex" rebuild --index "$index" >/dev/null 2>"$work/stderr" &
-    pid=$!
-    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-    if kill -KILL "$pid" 2>/dev/null; then
-        killed=$((killed + 1))
-        outcome="killed after ${delay_ms} ms"
-    else
-        outcome="finished before the kill at ${delay_ms} ms"
-    fi
-    wait "$pid" 2>/dev/null || true
+    run_and_kill_after "$delay_ms" "$hanindex" rebuild --index "$index"
     "$hanindex" stats --index "$index" >/dev/null 2>"$work/stats-err" \
         || { echo "round $round ($outcome): the index does not open: $(cat "$work/stats-err")" >&2; exit 1; }
     result=$("$python" scripts/index_check.py same "$index" --reference "$work/reference.json") \

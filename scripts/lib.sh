@@ -21,3 +21,20 @@ python_with_xapian() {
     echo "no python3 with the xapian module: apt-get install python3-xapian" >&2
     return 1
 }
+
+# Runs "$@" in the background (stdout discarded, stderr to $work/stderr), SIGKILLs it after $1 ms, and
+# waits for it. Sets `outcome` (what happened, for the log) and adds 1 to `killed` when the kill hit.
+run_and_kill_after() {
+    local delay_ms=$1 pid
+    shift
+    "$@" >/dev/null 2>"$work/stderr" &
+    pid=$!  # the command itself, not a subshell, so that SIGKILL hits it
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    if kill -KILL "$pid" 2>/dev/null; then
+        killed=$((killed + 1))
+        outcome="killed after ${delay_ms} ms"
+    else
+        outcome="finished before the kill at ${delay_ms} ms"
+    fi
+    wait "$pid" 2>/dev/null || true
+}
