@@ -134,7 +134,17 @@ struct IndexCommand: ParsableCommand {
         progress.clearLine()
         print(progress.summary(files: files.count, unchanged: writer.unchangedReports, problems: problems,
                                index: location.index))
+        if !(writer is BulkIndexer) { noteReclaimableSpace() }
         if problems > 0 { throw ExitCode(2) }
+    }
+
+    /// After updates of a bulk-built index: when it keeps more replaced or deleted segments on disk than it
+    /// shows, says so and how to get the space back, since nothing else would tell.
+    private func noteReclaimableSpace() {
+        guard (try? location.shardList().isSingleFolder) == true, let stats = try? location.openSearchIndex().stats(),
+              stats.deletedSegments > 0, stats.deletedSegments >= stats.segments else { return }
+        note("hanindex: \(location.index) keeps \(counted(stats.deletedSegments, "replaced or deleted segment")) on disk, "
+             + "more than the \(stats.segments) it shows: `hanindex rebuild --index \(location.index)` reclaims them")
     }
 }
 

@@ -129,6 +129,27 @@ struct IndexRebuildTests {
         #expect(FileManager.default.fileExists(atPath: running), "a running process's folder is left alone")
     }
 
+    @Test("hanindex index says when updates leave more replaced segments on disk than the index shows, not before")
+    func reclaimNote() throws {
+        let folder = temporaryPath("reports")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let index = (folder as NSString).deletingLastPathComponent + "/index"
+        func write(_ body: String) throws {
+            let lines = (1...4).map { #"{"id": "r\#($0)", "title": "报告\#($0)", "body": "\#(body)第\#($0)段"}"# }
+            try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/r.jsonl"))
+        }
+        try write("原来的内容")
+        #expect(try CLI.run(["index", folder + "/r.jsonl", "--index", index]).status == 0)
+        let again = try CLI.run(["index", folder + "/r.jsonl", "--index", index])
+        #expect(again.status == 0 && again.stdout.contains("4 documents unchanged"), "\(again.stdout)")
+        #expect(!again.stderr.contains("rebuild"), "nothing replaced: \(again.stderr)")
+        try write("改过的内容")
+        let changed = try CLI.run(["index", folder + "/r.jsonl", "--index", index])
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(changed.stderr.contains("keeps 4 replaced or deleted segments on disk, more than the 4 it shows: "
+                                        + "`hanindex rebuild --index \(index)` reclaims them"), "\(changed.stderr)")
+    }
+
     @Test("hanindex rebuild says what it reclaimed; stats then names nothing hidden; shards are refused")
     func command() throws {
         let path = try updated(bulk: true, folding: .none)
