@@ -8,8 +8,9 @@ struct IndexCommand: ParsableCommand {
         abstract: "Index files and folders (JSON Lines, JSON, plain text, PDF).",
         discussion: """
             Re-running replaces documents by id: no duplicates, and no stale segments when a document \
-            gets shorter; a document read again exactly as the index holds it is left alone. Changes are committed in batches; an interrupted run leaves the index at its \
-            last commit, and running the same command again completes it.
+            gets shorter; a document read again exactly as the index holds it is left alone. Changes are \
+            committed in batches; an interrupted run leaves the index at its last commit, and running the \
+            same command again completes it.
             A bad record (malformed JSON, invalid UTF-8, a missing field) is reported with its file and \
             line and skipped; the rest is indexed, and the exit status is 2.
             A new (or empty) index is built in bulk: one shard per thread, merged with Xapian's \

@@ -44,22 +44,23 @@ public enum IndexRebuild {
         BulkIndexer.removeAbandonedFolders(of: path, marker: rebuildMarker)
         let bytesBefore = IndexStats.folderSize(path)
         let rebuilt = path + rebuildMarker + "\(ProcessInfo.processInfo.processIdentifier)"
-        var outcome = try copy(from: path, holding: lock, to: rebuilt, options: options, progress: progress)
+        let copied = try copy(from: path, holding: lock, to: rebuilt, options: options, progress: progress)
         try exchange(rebuilt, path)
         try? lock.close()
         try? FileManager.default.removeItem(atPath: rebuilt)
-        outcome.bytesBefore = bytesBefore
-        outcome.bytesAfter = IndexStats.folderSize(path)
-        return outcome
+        return Outcome(documents: copied.documents, segments: copied.segments,
+                       reclaimedSegments: copied.stored - copied.segments,
+                       bytesBefore: bytesBefore, bytesAfter: IndexStats.folderSize(path))
     }
 
     private static let rebuildMarker = ".rebuild-"
 
-    /// Bulk-builds at `target` the visible segments of the index at `path`, whose writer `lock` is.
-    /// The outcome's sizes are left at 0.
+    /// Bulk-builds at `target` the visible segments of the index at `path`, whose writer `lock` is. The
+    /// index is read only now, under the lock, so that no commit can come after what is copied.
+    /// Returns the documents and segments written, and the Xapian documents the index held.
     private static func copy(from path: String, holding lock: WritableDatabase, to target: String,
                              options: BulkIndexer.Options, progress: (Int, Int) -> Void)
-        throws(HanSearchError) -> Outcome {
+        throws(HanSearchError) -> (documents: Int, segments: Int, stored: Int) {
         try HanSearchError.catching(path: path, action: "rebuilding the index") {
             let source = try Database(path: path)
             var options = options
@@ -80,8 +81,7 @@ public enum IndexRebuild {
             }
             try indexer.finish()
             progress(docids.count, docids.count)
-            return Outcome(documents: documents.count, segments: docids.count,
-                           reclaimedSegments: try source.documentCount() - docids.count, bytesBefore: 0, bytesAfter: 0)
+            return (documents.count, docids.count, try source.documentCount())
         }
     }
 
