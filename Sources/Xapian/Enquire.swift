@@ -71,7 +71,7 @@ public final class Enquire {
         var matches: [Match] = []
         matches.reserveCapacity(n)
         for i in 0..<n {
-            let data = includeData ? try takeString { hx_mset_get_data(m, i, $0, $1, &$2) } : ""
+            let data = includeData ? try takeBytes { hx_mset_get_data(m, i, $0, $1, &$2) } : []
             matches.append(Match(docid: docids[i], weight: weights[i], data: data, collapseKey: keys?[i] ?? ""))
         }
         return MatchSet(matches: matches, matchesLowerBound: Int(lower), matchesUpperBound: Int(upper))
@@ -95,8 +95,8 @@ public struct Match: Sendable, Equatable, Hashable {
     public var docid: UInt32
     /// Its weight (0 with boolean weighting).
     public var weight: Double
-    /// Its document data decoded as UTF-8 (`""` when not fetched).
-    public var data: String
+    /// Its document data (empty when not fetched).
+    public var data: [UInt8]
     /// Its collapse key when the enquire collapses (``Enquire/collapse(onValueIn:)``), else `""`.
     public var collapseKey: String
 }

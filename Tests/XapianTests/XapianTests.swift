@@ -226,7 +226,7 @@ func t(_ s: String) -> Query { .term(s) }
         let enquire = Enquire(database: db)
         enquire.setQuery(t("shared"))
         let mset = try enquire.mset(offset: 0, limit: 10)
-        #expect(Set(mset.map(\.data)) == ["a", "c"])
+        #expect(Set(mset.map(\.data)) == [Array("a".utf8), Array("c".utf8)])
         // Docids interleave: shard1 doc1 -> 1, shard2 doc1 -> 2, shard1 doc2 -> 3.
         #expect(try text(db.document(2)) == "c")
         #expect(try db.postings("one") == [1, 3])
@@ -494,7 +494,7 @@ func t(_ s: String) -> Query { .term(s) }
         let m = try enquire.mset(offset: 0, limit: 10)
         #expect(m.docids == [1, 2])
         #expect(m[0].weight > m[1].weight)
-        #expect(m[0].data == "1")
+        #expect(m[0].data == Array("1".utf8))
         // Rarer "cherry" outweighs common "apple".
         enquire.setQuery(.or([t("apple"), t("cherry")]))
         #expect(try enquire.mset(offset: 0, limit: 10).first?.docid == 5)
