@@ -37,12 +37,14 @@ let package = Package(
         // libxml2 from Debian (libxml2-dev), found with pkg-config, and a thin C walk of its HTML tree into text blocks.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CHTML", dependencies: ["CLibXML2"]),
+        // libzstd from Debian (libzstd-dev): segment data compressed with a dictionary trained on the index.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Swift classes that own CXapian handles and throw typed errors.
         .target(name: "Xapian", dependencies: ["CXapian"]),
         // The model: normalization, tokenizer, query language, readers, indexing and search.
         .target(
             name: "HanSearch",
-            dependencies: ["Xapian", "CPoppler", "CHTML", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Xapian", "CPoppler", "CHTML", "CZstd", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The JSON answers of the API, and the steps from the model's results to them, shared by HTTP and MCP.
         .target(name: "HanAPI", dependencies: ["HanSearch"]),

@@ -6,12 +6,13 @@ import Xapian
 
 @Suite("Bulk builds", .removingTemporaryFolders)
 struct BulkIndexerTests {
-    /// Every segment of the index at `path` by docid: its id and its data.
+    /// Every segment of the index at `path` by docid: its id and its data, decompressed.
     func segments(_ path: String) throws -> [UInt32: (id: String, data: String)] {
         let database = try Database(path: path)
+        let decoder = SegmentDataDecoder(dictionaries: try DataDictionary.stored(in: database).map { [$0] } ?? [])
         var result: [UInt32: (id: String, data: String)] = [:]
         for docid in try database.postings("") {
-            let data = try database.document(docid).data
+            let data = try decoder.json(database.document(docid).data)
             result[docid] = (try StoredSegment.segment(data: data, decoder: JSONDecoder()).id, String(decoding: data, as: UTF8.self))
         }
         return result

@@ -85,6 +85,12 @@ public final class BulkIndexer {
     private let done = DispatchGroup()
     private var batch: [Segment] = []
     private var batchBytes = 0
+    /// The dictionary the segment data is compressed with, once trained (nil after: too little data).
+    private var dictionary: DataDictionary?
+    /// The first segments, held back with their data until there are enough to train the dictionary on;
+    /// nil once it is trained.
+    private var heldBack: [(segment: Segment, data: [UInt8])]? = []
+    private var heldBackBytes = 0
     /// Hashes of the document ids added so far: 8 bytes an id, whatever its length. A collision only
     /// sends a new report down the slower path for repeated ids, which is still correct.
     private var seen = Set<Int>()
@@ -213,6 +219,7 @@ public final class BulkIndexer {
     /// set aside. Returns the number of segments in the index.
     @discardableResult
     public func finish() throws(HanSearchError) -> Int {
+        if let heldBack { try train(on: heldBack.map(\.data)) }
         if !batch.isEmpty { try flushBatch() }
         queue.close()
         done.wait()
@@ -242,7 +249,43 @@ public final class BulkIndexer {
         try enqueue([segment])
     }
 
+    /// Trains the dictionary that the segment data is compressed with on the segments of `reports`, a
+    /// sample of the whole input (``CorpusReader/sample(of:count:)``), instead of on the first
+    /// ``DataDictionary/sampleBytes`` of data added, which fit the rest less well. Call it before the first
+    /// ``add(_:)``; without reports it does nothing.
+    public func train(onSampleOf reports: [Report]) throws(HanSearchError) {
+        guard !reports.isEmpty else { return }
+        let builder = SegmentDocumentBuilder(folding: options.folding, dictionary: nil)
+        try train(on: reports.flatMap { report in
+            // A few segments of each report, spread over it, so that no long report fills the sample.
+            let segments = options.segmenter.segments(of: report)
+            let stride = max(1, segments.count / BulkIndexer.segmentsPerSampledReport)
+            return Swift.stride(from: 0, to: segments.count, by: stride).map { builder.data(for: segments[$0]) }
+        })
+    }
+
+    static let segmentsPerSampledReport = 32
+
+    /// Trains the dictionary that the segment data is compressed with on `samples` (segment data as
+    /// ``SegmentDocumentBuilder/data(for:)`` gives it), then lets the segments held back go to the workers.
+    func train(on samples: [[UInt8]]) throws(HanSearchError) {
+        guard let waiting = heldBack else { return }
+        dictionary = DataDictionary.trained(on: samples)
+        heldBack = nil
+        try enqueue(waiting.map(\.segment))
+    }
+
     private func enqueue(_ segments: [Segment]) throws(HanSearchError) {
+        if heldBack != nil {
+            let builder = SegmentDocumentBuilder(folding: options.folding, dictionary: nil)
+            for segment in segments {
+                let data = builder.data(for: segment)
+                heldBackBytes += data.count
+                heldBack?.append((segment, data))
+            }
+            if heldBackBytes >= DataDictionary.sampleBytes, let heldBack { try train(on: heldBack.map(\.data)) }
+            return
+        }
         for segment in segments {
             batchBytes += segment.text.utf8.count + segment.title.utf8.count
         }
@@ -254,7 +297,7 @@ public final class BulkIndexer {
         let full = batch
         batch = []
         batch.reserveCapacity(full.count)
-        if !queue.push(ShardBatch(segments: full, bytes: batchBytes)) {
+        if !queue.push(ShardBatch(segments: full, bytes: batchBytes, dictionary: dictionary)) {
             // The queue fails only after a worker recorded its error.
             throw workers.lazy.compactMap(\.error).first!
         }
@@ -314,10 +357,11 @@ public final class BulkIndexer {
     }
 }
 
-/// Segments for a worker, with their input size.
+/// Segments for a worker, with their input size and the dictionary to compress their data with.
 struct ShardBatch: Sendable {
     var segments: [Segment]
     var bytes: Int
+    var dictionary: DataDictionary?
 }
 
 /// A bounded queue of batches between the reading thread and the workers: a full queue blocks the
@@ -407,15 +451,18 @@ final class ShardWorker: @unchecked Sendable {
     func run() {
         do {
             try HanSearchError.catching(path: folder, action: "writing a shard") {
-                let builder = SegmentDocumentBuilder(folding: folding)
+                // Every batch carries the same dictionary: none is pushed before it is trained.
+                var builder: SegmentDocumentBuilder?
                 var database: WritableDatabase?
                 var pending = 0
                 var inShard = 0
                 while let batch = queue.pop() {
-                    if database == nil { database = try openShard() }
+                    if database == nil { database = try openShard(dictionary: batch.dictionary) }
                     guard let shard = database else { break }
+                    let documents = builder ?? SegmentDocumentBuilder(folding: folding, dictionary: batch.dictionary)
+                    builder = documents
                     for segment in batch.segments {
-                        try shard.addDocument(builder.document(for: segment))
+                        try shard.addDocument(documents.document(for: segment))
                     }
                     segments += batch.segments.count
                     pending += batch.bytes
@@ -438,10 +485,11 @@ final class ShardWorker: @unchecked Sendable {
         }
     }
 
-    private func openShard() throws -> WritableDatabase {
+    private func openShard(dictionary: DataDictionary?) throws -> WritableDatabase {
         let path = "\(folder)/shard-\(number)-\(shards.count)"
         let database = try WritableDatabase(path: path, mode: .createOrOverwrite, flags: [.noSync, .noTermList])
         try Schema.stamp(database, folding: folding)
+        try dictionary?.store(in: database)
         shards.append(path)
         return database
     }

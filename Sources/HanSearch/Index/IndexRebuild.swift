@@ -71,10 +71,12 @@ public enum IndexRebuild {
             let docids = try source.postings("").filter { !deleted.contains($0) }
             let indexer = try BulkIndexer(path: target, options: options)
             indexer.fileStates = try FileState.all(in: lock)
+            let stored = SegmentDataDecoder(dictionaries: try DataDictionary.stored(in: source).map { [$0] } ?? [])
+            try indexer.train(on: sample(of: docids, in: source, decoder: stored))
             let decoder = JSONDecoder()
             var documents = Set<String>()
             for (number, docid) in docids.enumerated() {
-                let segment = try StoredSegment.segment(data: source.document(docid).data, decoder: decoder)
+                let segment = try StoredSegment.segment(data: stored.json(source.document(docid).data), decoder: decoder)
                 try indexer.add(segment)
                 documents.insert(segment.doc)
                 if number % 10_000 == 0 { progress(number, docids.count) }
@@ -83,6 +85,19 @@ public enum IndexRebuild {
             progress(docids.count, docids.count)
             return (documents.count, docids.count, try source.documentCount())
         }
+    }
+
+    /// The data of segments drawn at random from `docids`, up to ``DataDictionary/sampleBytes``: the
+    /// new dictionary fits the whole index, not only its first reports.
+    private static func sample(of docids: [UInt32], in source: Database, decoder: SegmentDataDecoder) throws -> [[UInt8]] {
+        var samples: [[UInt8]] = []
+        var bytes = 0
+        for docid in docids.shuffled() where bytes < DataDictionary.sampleBytes {
+            let data = try decoder.json(source.document(docid).data)
+            bytes += data.count
+            samples.append(data)
+        }
+        return samples
     }
 
     /// Swaps the folders `a` and `b` in one step (Linux's `renameat2` with `RENAME_EXCHANGE`, which

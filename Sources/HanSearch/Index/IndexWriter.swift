@@ -18,6 +18,8 @@ public final class IndexWriter {
     public let folding: Folding
     let database: WritableDatabase
     private let builder: SegmentDocumentBuilder
+    /// Reads the segment data the index holds, for ``holds(_:at:)``.
+    private let decoder: SegmentDataDecoder
     /// For an index without a term list: the segments replaced or deleted so far, as its metadata lists them.
     private var deleted: DeletedSegments?
     /// Reports added or deleted since the last commit.
@@ -67,7 +69,11 @@ public final class IndexWriter {
             }
             return (database, recorded)
         }
-        builder = SegmentDocumentBuilder(folding: self.folding)
+        let dictionary = try HanSearchError.catching(path: path, action: "reading the index's data dictionary") {
+            try DataDictionary.stored(in: database)
+        }
+        builder = SegmentDocumentBuilder(folding: self.folding, dictionary: dictionary)
+        decoder = SegmentDataDecoder(dictionaries: dictionary.map { [$0] } ?? [])
     }
 
     /// Adds or replaces `report`. Returns the number of segments it was cut into.
@@ -116,7 +122,7 @@ public final class IndexWriter {
     /// (nor tokenizes it), and a bulk-built index lists nothing as deleted for it.
     private func holds(_ segments: [Segment], at docids: [UInt32]) throws -> Bool {
         guard docids.count == segments.count, !docids.isEmpty else { return false }
-        let stored = try docids.map { try database.document($0).data }.sorted { $0.lexicographicallyPrecedes($1) }
+        let stored = try docids.map { try decoder.json(database.document($0).data) }.sorted { $0.lexicographicallyPrecedes($1) }
         return stored == segments.map(builder.data(for:)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
@@ -199,23 +205,27 @@ struct SegmentDocumentBuilder {
     private let encoder: JSONEncoder
     /// The index's folding, applied to text and title terms.
     let folding: Folding
+    /// Compresses the data with the index's dictionary; nil for an index that has none.
+    private let compressor: SegmentDataCompressor?
 
-    init(folding: Folding) {
+    init(folding: Folding, dictionary: DataDictionary?) {
         self.folding = folding
+        compressor = dictionary.map(SegmentDataCompressor.init(dictionary:))
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// The document data of `segment`: its ``StoredSegment`` JSON.
+    /// The data of `segment` before compression: its ``StoredSegment`` JSON.
     func data(for segment: Segment) -> [UInt8] {
         Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
     }
 
-    /// The Xapian document for one segment: its JSON, text and title terms, id terms, date, document id
+    /// The Xapian document for one segment: its JSON (compressed), text and title terms, id terms, date, document id
     /// and source, and for a document's first segment its title terms with positions.
     func document(for segment: Segment) -> Document {
         let document = Document()
-        document.data = data(for: segment)
+        let json = data(for: segment)
+        document.data = compressor?.compress(json) ?? json
         var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
         Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
             batch.append(token.term, position: Schema.storedPosition(of: token))

@@ -1,6 +1,7 @@
 /// How HanSearch lays out a segment in a Xapian document.
 ///
-/// - document data: the segment as compact JSON (``StoredSegment``);
+/// - document data: the segment as compact JSON (``StoredSegment``), compressed with the index's
+///   dictionary (layout 8, ``dataDictionaryKey``) when it has one;
 /// - text terms, unprefixed: the tokenizer's output for the segment text;
 /// - title terms under ``titlePrefix``, without positions: they weigh a match in the title;
 /// - title terms under ``titlePhrasePrefix``, positioned separately, with wdf 0 (they do not lengthen
@@ -36,12 +37,16 @@ public enum Schema {
     public static let sourceSlot: UInt32 = 2
     /// Metadata key holding the analyzer version the index was built with.
     public static let analyzerVersionKey = "hansearch.analyzer"
+    /// Metadata key holding the zstd dictionary of the segment data, in base64 (``DataDictionary``):
+    /// trained by a bulk build or a rebuild, used by every later update. An index created by updates
+    /// has none and stores its segment data as JSON.
+    static let dataDictionaryKey = "hansearch.data-dictionary"
     /// Metadata key holding the time of the last commit (ISO 8601).
     public static let lastCommitKey = "hansearch.last-commit"
 
     /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
     /// version must be rebuilt, since queries would be analyzed differently from the documents.
-    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-7"
+    public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-8"
 
     /// Added to every token position when indexing, so that stored positions start at 2.
     ///

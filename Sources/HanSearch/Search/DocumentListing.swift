@@ -53,7 +53,7 @@ extension SearchIndex {
             let decoder = JSONDecoder()
             // Title, date and source are the document's, so any one segment carries them.
             let documents = try matches.map { match -> DocumentSummary in
-                let segment = try StoredSegment.segment(data: match.data.utf8, decoder: decoder)
+                let segment = try self.segment(stored: match.data, decoder: decoder)
                 return DocumentSummary(id: segment.doc, title: segment.title,
                                        segments: try count(.term(Schema.documentTerm(segment.doc))),
                                        date: segment.date, source: segment.source)

@@ -103,6 +103,8 @@ public final class SearchIndex {
     /// (``DeletedSegments``). Xapian cannot send that part of a query to a remote shard; an index with
     /// remote shards is written by updates, which delete for real.
     let excludesDeleted: Bool
+    /// Decompresses the segment data, with the dictionaries of the shards read so far.
+    private let dataDecoder: SegmentDataDecoder
 
     /// Opens the index at `path` for reading and checks its analyzer version.
     public convenience init(path: String) throws(HanSearchError) {
@@ -126,10 +128,13 @@ public final class SearchIndex {
         self.timeouts = timeouts
         self.database = database
         excludesDeleted = shards.shards.allSatisfy { if case .local = $0 { true } else { false } }
-        let (found, fold, count) = try HanSearchError.catching(path: path, action: "reading the index metadata") {
+        let (found, fold, count, dictionary) = try HanSearchError.catching(path: path, action: "reading the index metadata") {
             (try database.metadata(Schema.analyzerVersionKey), try database.metadata(Schema.foldingKey),
-             try database.documentCount())
+             try database.documentCount(), try DataDictionary.stored(in: database))
         }
+        // The metadata of shards searched together is the first shard's; the others' dictionaries are
+        // read when a segment needs one (``segment(stored:decoder:)``).
+        dataDecoder = SegmentDataDecoder(dictionaries: dictionary.map { [$0] } ?? [])
         folding = try Schema.recordedFolding(analyzer: found, fold: fold, documents: count, path: path) ?? .none
     }
 
@@ -191,7 +196,7 @@ public final class SearchIndex {
             }
             let decoder = JSONDecoder()
             let hits = try matches.map { match -> SearchHit in
-                let segment = try StoredSegment.segment(data: match.data.utf8, decoder: decoder)
+                let segment = try self.segment(stored: match.data, decoder: decoder)
                 // Highlighting tokenizes the segment: skipped when no snippet is wanted.
                 let snippet = options.snippetLength > 0
                     ? Highlighter.snippet(of: segment.text, patterns: highlightPatterns, length: options.snippetLength,
@@ -244,9 +249,18 @@ public final class SearchIndex {
             let count = try database.documentCount()
             let decoder = JSONDecoder()
             return try enquire.mset(offset: 0, limit: count, checkAtLeast: count).map { match in
-                try StoredSegment.segment(data: match.data.utf8, decoder: decoder)
+                try segment(stored: match.data, decoder: decoder)
             }.sorted { $0.ordinal < $1.ordinal }
         }
+    }
+
+    /// The segment whose document data is `stored`. A record compressed with a dictionary not read yet
+    /// (another shard's, or a rebuilt index's after ``reopen()``) has every shard's dictionaries read.
+    func segment(stored: [UInt8], decoder: JSONDecoder) throws -> Segment {
+        if dataDecoder.missingDictionary(for: stored) != nil {
+            dataDecoder.add(try shards.dataDictionaries(timeouts: timeouts))
+        }
+        return try StoredSegment.segment(data: dataDecoder.json(stored), decoder: decoder)
     }
 
     /// A new Enquire for `query`, without the segments listed as deleted (see ``excludesDeleted``).

@@ -164,6 +164,21 @@ public struct ShardList: Sendable, Hashable, CustomStringConvertible {
         return database
     }
 
+    /// The data dictionaries of the shards (``DataDictionary``), each shard opened on its own: searched
+    /// together, they show only the first shard's metadata.
+    func dataDictionaries(timeouts: RemoteTimeouts) throws -> [DataDictionary] {
+        try shards.compactMap { shard in
+            switch shard {
+            case .local(let path):
+                return try DataDictionary.stored(in: try Database(path: path))
+            case .remote(let host, let port):
+                return try DataDictionary.stored(in: try Database(remoteHost: host, port: port,
+                                                                  operationMilliseconds: timeouts.operationMilliseconds,
+                                                                  connectMilliseconds: timeouts.connectMilliseconds))
+            }
+        }
+    }
+
     /// The remote shards that do not answer now: each one is connected to afresh, with `timeouts`.
     public func unreachable(timeouts: RemoteTimeouts) -> [ShardLocation] {
         shards.filter { shard in
