@@ -422,6 +422,16 @@ int hx_document_get_data(const hx_document *doc, char **data, size_t *len, hx_er
     });
 }
 
+int hx_document_get_value(const hx_document *doc, uint32_t slot, char **value, size_t *len, hx_error **err) {
+    return guard(err, [&] {
+        require(doc, "document");
+        require(value, "value");
+        std::string v = doc->doc.get_value(slot);
+        *value = dup_string(v);
+        if (len) *len = v.size();
+    });
+}
+
 int hx_document_add_boolean_term(hx_document *doc, const char *term, hx_error **err) {
     return guard(err, [&] {
         require(doc, "document");
@@ -799,6 +809,15 @@ int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx
         std::string d = check_index(mset, i)->mset[i].get_document().get_data();
         *data = dup_string(d);
         if (len) *len = d.size();
+    });
+}
+
+int hx_mset_get_value(const hx_mset *mset, size_t i, uint32_t slot, char **value, size_t *len, hx_error **err) {
+    return guard(err, [&] {
+        require(value, "value");
+        std::string v = check_index(mset, i)->mset[i].get_document().get_value(slot);
+        *value = dup_string(v);
+        if (len) *len = v.size();
     });
 }
 

@@ -125,13 +125,24 @@ public final class Document {
 
     /// Stores `value` (UTF-8) in value slot `slot`; an empty value removes the slot's value.
     public func setValue(_ value: String, slot: UInt32) {
-        var s = value
-        s.withUTF8 { buf in
+        setValue(Array(value.utf8), slot: slot)
+    }
+
+    /// Stores the bytes `value` in value slot `slot`; empty removes the slot's value.
+    public func setValue(_ value: [UInt8], slot: UInt32) {
+        value.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { c in
                 mustSucceed { () throws(XapianError) in
                     try call { hx_document_add_value(handle, slot, c.baseAddress, c.count, &$0) }
                 }
             }
+        }
+    }
+
+    /// The bytes in value slot `slot` (empty when it has none).
+    public func value(slot: UInt32) -> [UInt8] {
+        mustSucceed { () throws(XapianError) in
+            try takeBytes { hx_document_get_value(handle, slot, $0, $1, &$2) }
         }
     }
 

@@ -52,9 +52,10 @@ public final class Enquire {
     ///
     /// At least `checkAtLeast` documents are examined, so passing the document
     /// count makes the bounds of the number of matches exact. With `includeData` each
-    /// match's document data is fetched too. May throw `DatabaseModifiedError`.
+    /// match's document data is fetched too, with `valueSlot` its value in that slot.
+    /// May throw `DatabaseModifiedError`.
     public func mset(
-        offset: Int, limit: Int, checkAtLeast: Int = 0, includeData: Bool = true
+        offset: Int, limit: Int, checkAtLeast: Int = 0, includeData: Bool = true, valueSlot: UInt32? = nil
     ) throws(XapianError) -> MatchSet {
         let m = try make { hx_enquire_get_mset(handle, u32(offset), u32(limit), u32(checkAtLeast), &$0) }
         defer { hx_mset_free(m) }
@@ -72,7 +73,11 @@ public final class Enquire {
         matches.reserveCapacity(n)
         for i in 0..<n {
             let data = includeData ? try takeBytes { hx_mset_get_data(m, i, $0, $1, &$2) } : []
-            matches.append(Match(docid: docids[i], weight: weights[i], data: data, collapseKey: keys?[i] ?? ""))
+            let value = try valueSlot.map { slot throws(XapianError) in
+                try takeBytes { hx_mset_get_value(m, i, slot, $0, $1, &$2) }
+            } ?? []
+            matches.append(Match(docid: docids[i], weight: weights[i], data: data, value: value,
+                                 collapseKey: keys?[i] ?? ""))
         }
         return MatchSet(matches: matches, matchesLowerBound: Int(lower), matchesUpperBound: Int(upper))
     }
@@ -97,6 +102,8 @@ public struct Match: Sendable, Equatable, Hashable {
     public var weight: Double
     /// Its document data (empty when not fetched).
     public var data: [UInt8]
+    /// Its value in the slot asked for (empty when none was, or it has none there).
+    public var value: [UInt8]
     /// Its collapse key when the enquire collapses (``Enquire/collapse(onValueIn:)``), else `""`.
     public var collapseKey: String
 }

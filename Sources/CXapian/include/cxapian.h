@@ -156,6 +156,8 @@ hx_document *hx_document_new(hx_error **err);
 void hx_document_free(hx_document *doc);
 int hx_document_set_data(hx_document *doc, const char *data, size_t len, hx_error **err);
 int hx_document_get_data(const hx_document *doc, char **data, size_t *len, hx_error **err);
+/** The value in `slot` ("" when unset) in a malloc'ed buffer. */
+int hx_document_get_value(const hx_document *doc, uint32_t slot, char **value, size_t *len, hx_error **err);
 int hx_document_add_boolean_term(hx_document *doc, const char *term, hx_error **err);
 /** Bulk add: `terms` holds `count` NUL-terminated terms back to back
  *  (`terms_len` bytes in total).  positions[i] == 0 means add_term(term, w),
@@ -263,6 +265,8 @@ int hx_mset_get_collapse_keys(const hx_mset *mset, char **bytes, size_t *bytes_l
                               hx_error **err);
 /** Document data of item i in a malloc'ed buffer. */
 int hx_mset_get_data(const hx_mset *mset, size_t i, char **data, size_t *len, hx_error **err);
+/** The value in `slot` of the i-th document of the MSet ("" when unset). */
+int hx_mset_get_value(const hx_mset *mset, size_t i, uint32_t slot, char **value, size_t *len, hx_error **err);
 
 
 /* =====================================================================
