@@ -12,7 +12,7 @@ struct BulkIndexerTests {
         let decoder = SegmentDataDecoder(dictionaries: try DataDictionary.stored(in: database).map { [$0] } ?? [])
         var result: [UInt32: (id: String, data: String)] = [:]
         for docid in try database.postings("") {
-            let data = try decoder.json(database.document(docid).data)
+            let data = try decoder.json(database.document(docid).value(slot: Schema.dataSlot))
             result[docid] = (try StoredSegment.segment(data: data, decoder: JSONDecoder()).id, String(decoding: data, as: UTF8.self))
         }
         return result

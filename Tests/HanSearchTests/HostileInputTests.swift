@@ -85,7 +85,7 @@ struct IndexFingerprint: Equatable {
         let stats = try index.stats()
         var segments: [String] = []
         for docid in try index.database.postings("") {
-            segments.append(String(decoding: try index.database.document(docid).data, as: UTF8.self))
+            segments.append(String(decoding: try index.database.document(docid).value(slot: Schema.dataSlot), as: UTF8.self))
         }
         return IndexFingerprint(segments: segments.sorted(), stats: [stats.documents, stats.segments, stats.terms],
                                 analyzer: stats.analyzer)

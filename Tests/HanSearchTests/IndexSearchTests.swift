@@ -158,7 +158,7 @@ struct IndexSearchTests {
         // A bulk build keeps no term list; the bulk build tests compare its postings with these.
         for docid in try database.postings("") where !bulk {
             let document = try database.document(docid)
-            let segment = try StoredSegment.segment(data: document.data, decoder: JSONDecoder())
+            let segment = try StoredSegment.segment(data: document.value(slot: Schema.dataSlot), decoder: JSONDecoder())
             let terms = try document.termList
             let positioned = terms.filter { $0.term.hasPrefix(Schema.titlePhrasePrefix) }
             #expect(positioned.isEmpty == (segment.ordinal != 1), "\(segment.id)")

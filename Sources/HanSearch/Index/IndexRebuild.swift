@@ -76,7 +76,7 @@ public enum IndexRebuild {
             let decoder = JSONDecoder()
             var documents = Set<String>()
             for (number, docid) in docids.enumerated() {
-                let segment = try StoredSegment.segment(data: stored.json(source.document(docid).data), decoder: decoder)
+                let segment = try StoredSegment.segment(data: stored.json(source.document(docid).value(slot: Schema.dataSlot)), decoder: decoder)
                 try indexer.add(segment)
                 documents.insert(segment.doc)
                 if number % 10_000 == 0 { progress(number, docids.count) }
@@ -93,7 +93,7 @@ public enum IndexRebuild {
         var samples: [[UInt8]] = []
         var bytes = 0
         for docid in docids.shuffled() where bytes < DataDictionary.sampleBytes {
-            let data = try decoder.json(source.document(docid).data)
+            let data = try decoder.json(source.document(docid).value(slot: Schema.dataSlot))
             bytes += data.count
             samples.append(data)
         }

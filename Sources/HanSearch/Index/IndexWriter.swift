@@ -122,7 +122,7 @@ public final class IndexWriter {
     /// (nor tokenizes it), and a bulk-built index lists nothing as deleted for it.
     private func holds(_ segments: [Segment], at docids: [UInt32]) throws -> Bool {
         guard docids.count == segments.count, !docids.isEmpty else { return false }
-        let stored = try docids.map { try decoder.json(database.document($0).data) }.sorted { $0.lexicographicallyPrecedes($1) }
+        let stored = try docids.map { try decoder.json(database.document($0).value(slot: Schema.dataSlot)) }.sorted { $0.lexicographicallyPrecedes($1) }
         return stored == segments.map(builder.data(for:)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
@@ -220,12 +220,13 @@ struct SegmentDocumentBuilder {
         Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
     }
 
-    /// The Xapian document for one segment: its JSON (compressed), text and title terms, id terms, date, document id
-    /// and source, and for a document's first segment its title terms with positions.
+    /// The Xapian document for one segment: its JSON (compressed) in ``Schema/dataSlot``, text and title
+    /// terms, id terms, date, document id and source, and for a document's first segment its title terms
+    /// with positions.
     func document(for segment: Segment) -> Document {
         let document = Document()
         let json = data(for: segment)
-        document.data = compressor?.compress(json) ?? json
+        document.setValue(compressor?.compress(json) ?? json, slot: Schema.dataSlot)
         var batch = TermBatch(reservingCapacity: segment.text.utf8.count)
         Tokenizer.forEachToken(in: segment.text, folding: folding) { token in
             batch.append(token.term, position: Schema.storedPosition(of: token))

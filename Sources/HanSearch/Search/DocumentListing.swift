@@ -49,11 +49,12 @@ extension SearchIndex {
             let enquire = enquire(.matchAll)
             enquire.useBoolWeight()
             enquire.collapse(onValueIn: Schema.documentSlot)
-            let matches = try enquire.mset(offset: max(0, offset), limit: max(0, limit ?? Int(UInt32.max)))
+            let matches = try enquire.mset(offset: max(0, offset), limit: max(0, limit ?? Int(UInt32.max)),
+                                           includeData: false, valueSlot: Schema.dataSlot)
             let decoder = JSONDecoder()
             // Title, date and source are the document's, so any one segment carries them.
             let documents = try matches.map { match -> DocumentSummary in
-                let segment = try self.segment(stored: match.data, decoder: decoder)
+                let segment = try self.segment(stored: match.value, decoder: decoder)
                 return DocumentSummary(id: segment.doc, title: segment.title,
                                        segments: try count(.term(Schema.documentTerm(segment.doc))),
                                        date: segment.date, source: segment.source)

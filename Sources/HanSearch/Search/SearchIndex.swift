@@ -186,7 +186,8 @@ public final class SearchIndex {
                     && bounds.matchesUpperBound <= oneRankedPassLimit
             }
             let matches = try enquire.mset(offset: max(0, options.offset), limit: max(0, options.limit),
-                                           checkAtLeast: rankAll ? try database.documentCount() : 0)
+                                           checkAtLeast: rankAll ? try database.documentCount() : 0,
+                                           includeData: false, valueSlot: Schema.dataSlot)
             var total = matches.matchesLowerBound
             var facets: FacetCounts?
             if matches.matchesLowerBound != matches.matchesUpperBound || !options.facets.isEmpty {
@@ -196,7 +197,7 @@ public final class SearchIndex {
             }
             let decoder = JSONDecoder()
             let hits = try matches.map { match -> SearchHit in
-                let segment = try self.segment(stored: match.data, decoder: decoder)
+                let segment = try self.segment(stored: match.value, decoder: decoder)
                 // Highlighting tokenizes the segment: skipped when no snippet is wanted.
                 let snippet = options.snippetLength > 0
                     ? Highlighter.snippet(of: segment.text, patterns: highlightPatterns, length: options.snippetLength,
@@ -248,13 +249,14 @@ public final class SearchIndex {
             enquire.useBoolWeight()
             let count = try database.documentCount()
             let decoder = JSONDecoder()
-            return try enquire.mset(offset: 0, limit: count, checkAtLeast: count).map { match in
-                try segment(stored: match.data, decoder: decoder)
+            return try enquire.mset(offset: 0, limit: count, checkAtLeast: count, includeData: false,
+                                    valueSlot: Schema.dataSlot).map { match in
+                try segment(stored: match.value, decoder: decoder)
             }.sorted { $0.ordinal < $1.ordinal }
         }
     }
 
-    /// The segment whose document data is `stored`. A record compressed with a dictionary not read yet
+    /// The segment whose stored data (value slot ``Schema/dataSlot``) is `stored`. A record compressed with a dictionary not read yet
     /// (another shard's, or a rebuilt index's after ``reopen()``) has every shard's dictionaries read.
     func segment(stored: [UInt8], decoder: JSONDecoder) throws -> Segment {
         if dataDecoder.missingDictionary(for: stored) != nil {
