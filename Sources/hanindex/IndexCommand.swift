@@ -47,14 +47,17 @@ struct IndexCommand: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
     }
 
-    /// The writer for this run: a bulk build for a new index, updates in place otherwise.
-    func makeSink() throws -> any ReportSink {
+    /// The writer for this run: a bulk build for a new index, its data dictionary trained on a sample of
+    /// `files`, or updates in place otherwise.
+    func makeSink(for files: [InputFile], reader: CorpusReader) throws -> any ReportSink {
         let shards = try location.shardList()
         if shards.isSingleFolder && !noBulk && BulkIndexer.canBuild(at: location.index) {
             var options = bulk.options
             options.folding = fold ?? .none
             setenv("XAPIAN_FLUSH_THRESHOLD", BulkIndexer.recommendedFlushThreshold, 1)
-            return try BulkIndexer(path: location.index, options: options)
+            let indexer = try BulkIndexer(path: location.index, options: options)
+            try indexer.train(onSampleOf: reader.sample(of: files))
+            return indexer
         }
         return try UpdatingSink(writer: location.openWriter(folding: fold), batchSize: batchSize)
     }
@@ -67,7 +70,7 @@ struct IndexCommand: ParsableCommand {
         for problem in missing { note("hanindex: \(problem)") }
         let writer: any ReportSink
         do {
-            writer = try makeSink()
+            writer = try makeSink(for: files, reader: reader)
         } catch {
             throw fail("\(error)")
         }
