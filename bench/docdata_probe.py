@@ -4,14 +4,27 @@ record, and zstd with a dictionary trained on a sample of the records (the lever
 
     /usr/bin/python3 bench/docdata_probe.py INDEX
 
-Needs Debian's python3-xapian and `pip install zstandard`. Prints sizes in MB and the decompression
+Needs Debian's python3-xapian and python3-zstandard. Prints sizes in MB and the decompression
 time per record (what a hit would pay).
 """
-import xapian, zstandard
+import json
+import os
+import random
+import sys
+import time
+import zlib
+
+import xapian
+import zstandard
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from segment_data import SegmentData  # noqa: E402
+
 db = xapian.Database(sys.argv[1])
+stored = SegmentData(db)
 records = []
 for post in db.postlist(""):
-    records.append(db.get_document(post.docid).get_data())
+    records.append(stored.of(db.get_document(post.docid)).encode())
 raw = sum(len(r) for r in records)
 text = 0
 for r in records:

@@ -16,6 +16,9 @@ import sys
 
 import xapian
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from segment_data import DATA_SLOT, SegmentData  # noqa: E402
+
 ap = argparse.ArgumentParser()
 ap.add_argument("index")
 ap.add_argument("--every", type=int, default=1)
@@ -31,6 +34,7 @@ if "termlist" not in tables:
     sys.exit(f"layout_account.py: {args.index} has no term list (a bulk build writes none): "
              "account an index built by updates")
 db = xapian.Database(args.index)
+stored = SegmentData(db)
 kinds = {k: {"terms": 0, "postings": 0, "positions": 0, "term_bytes": 0}
          for k in ("text", "title", "segment id", "document id")}
 fields = {}
@@ -43,9 +47,9 @@ for docid in range(1, db.get_lastdocid() + 1, args.every):
     except xapian.DocNotFoundError:
         continue
     seen += 1
-    data = doc.get_data()
+    data = doc.get_value(DATA_SLOT)
     data_bytes += len(data)
-    segment = json.loads(data)
+    segment = json.loads(stored.json(data))
     for key, value in segment.items():
         # The field's share of the JSON: its key, quotes, colon, comma and value as encoded.
         fields[key] = fields.get(key, 0) + len(json.dumps({key: value}, ensure_ascii=False).encode()) - 1
@@ -77,7 +81,7 @@ print("kind          postings   share   positions   share")
 for kind, e in report["kinds"].items():
     print(f"  {kind:11} {e['postings']:>10,} {100 * e['postings'] / postings:6.1f}% {e['positions']:>11,}"
           f" {100 * e['positions'] / max(positions, 1):6.1f}%")
-print(f"document data {report['data_bytes']:,} bytes; by field:")
+print(f"segment data {report['data_bytes']:,} bytes; by field:")
 for key, size in report["fields"].items():
     print(f"  {key:8} {size:>12,}  {100 * size / report['data_bytes']:5.1f}%")
 if args.json:

@@ -5,7 +5,7 @@ Reads the Xapian database directly (Debian's python3-xapian), independently of t
 segments that updates of a bulk-built index listed as deleted (hansearch.deleted) are not there:
 
     index_check.py dump INDEX OUT.json
-        writes {segment id: document data} for every segment of INDEX.
+        writes {segment id: segment JSON} for every segment of INDEX (decompressed: see segment_data.py).
     index_check.py prefix INDEX --reference REF.json --corpus FILE.jsonl --batch-size N
         checks that INDEX holds exactly the first k*N reports of FILE.jsonl (or all of them),
         each with exactly the segments the reference holds for it, byte for byte; no duplicate
@@ -20,6 +20,8 @@ import json
 import sys
 
 import xapian
+
+from segment_data import SegmentData
 
 SEGMENT_PREFIX = "Q"  # Schema.segmentIDPrefix
 ANALYZER_KEY = "hansearch.analyzer"  # Schema.analyzerVersionKey
@@ -51,6 +53,7 @@ def load(path):
     except xapian.DatabaseOpeningError as error:
         raise CheckFailed(f"the index at {path} does not open: {error}")
     segments = {}
+    data = SegmentData(database)
     deleted = deleted_docids(database)
     for item in database.allterms(SEGMENT_PREFIX):
         term = item.term.decode("utf-8")
@@ -58,7 +61,7 @@ def load(path):
         if len(postings) > 1:
             raise CheckFailed(f"segment {term[1:]!r} is held by {len(postings)} documents (duplicates)")
         if postings:
-            segments[term[1:]] = database.get_document(postings[0]).get_data().decode("utf-8")
+            segments[term[1:]] = data.of(database.get_document(postings[0]))
     if database.get_doccount() - len(deleted) != len(segments):
         raise CheckFailed(f"{database.get_doccount()} Xapian documents, {len(deleted)} of them deleted, "
                           f"but {len(segments)} segment ids")

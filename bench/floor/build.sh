@@ -1,11 +1,11 @@
 #!/bin/sh
-# Compiles bench/floor/floor.cpp and locate.cpp against Debian's libxapian (libxapian-dev) into OUT
+# Compiles bench/floor/floor.cpp and locate.cpp against Debian's libxapian (libxapian-dev) and libzstd (libzstd-dev) into OUT
 # (default .build-bench/floor) and prints the two binaries' paths.
 set -e
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-$here/../../.build-bench/floor}"
 mkdir -p "$out"
 for tool in floor locate; do
-    g++ -O2 -std=c++17 -Wall -o "$out/$tool" "$here/$tool.cpp" $(pkg-config --cflags --libs xapian-core) -pthread
+    g++ -O2 -std=c++17 -Wall -o "$out/$tool" "$here/$tool.cpp" $(pkg-config --cflags --libs xapian-core libzstd) -pthread
     echo "$out/$tool"
 done

@@ -17,8 +17,11 @@
 // A document read back from an index is the document that was added (terms, wdf, positions, data,
 // values; the terms from the posting lists, since a bulk build writes no term list), so the dump needs
 // no Swift. Input bytes (segment text and title, which set the commit and shard cadence) are read
-// from the JSON data's text ("x") and title ("h") strings (layouts 6 and 7).
+// from the segment JSON's text ("x") and title ("h") strings (layouts 6 to 8; layout 8 keeps the JSON
+// in value slot 3, compressed with the zstd dictionary in the index's metadata: the per-segment dump
+// keeps the stored bytes, the per-article levers store the JSON as document data, as they did).
 #include <xapian.h>
+#include <zstd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -28,6 +31,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <stdexcept>
 #include <algorithm>
 #include <string>
 #include <thread>
@@ -35,6 +39,44 @@
 #include <vector>
 
 namespace {
+
+// The segment JSON of stored document data: a zstd frame compressed with the dictionary that the index
+// keeps in base64 under hansearch.data-dictionary (layout 8), or JSON as it is.
+class SegmentJSON {
+    ZSTD_DDict *dictionary = nullptr;
+    ZSTD_DCtx *context = ZSTD_createDCtx();
+
+    static std::string base64(const std::string &text) {
+        std::string out;
+        uint32_t bits = 0;
+        int count = 0;
+        for (char c : text) {
+            const char *digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            const char *at = std::strchr(digits, c);
+            if (c == '=' || !at) continue;
+            bits = bits << 6 | uint32_t(at - digits);
+            if ((count += 6) >= 8) out += char(bits >> (count -= 8) & 0xFF);
+        }
+        return out;
+    }
+
+public:
+    explicit SegmentJSON(const Xapian::Database &db) {
+        std::string stored = base64(db.get_metadata("hansearch.data-dictionary"));
+        if (!stored.empty()) dictionary = ZSTD_createDDict(stored.data(), stored.size());
+    }
+    ~SegmentJSON() { ZSTD_freeDDict(dictionary); ZSTD_freeDCtx(context); }
+
+    std::string json(const std::string &stored) {
+        if (stored.compare(0, 4, "\x28\xb5\x2f\xfd") != 0) return stored;
+        unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
+        if (!dictionary || size >= (1u << 30)) throw std::runtime_error("compressed data without its dictionary");
+        std::string out(size, '\0');
+        size_t n = ZSTD_decompress_usingDDict(context, out.data(), out.size(), stored.data(), stored.size(), dictionary);
+        if (ZSTD_isError(n)) throw std::runtime_error(ZSTD_getErrorName(n));
+        return out;
+    }
+};
 
 void put32(std::string &out, uint32_t v) { out.append(reinterpret_cast<const char *>(&v), 4); }
 void putString(std::string &out, const std::string &s) { put32(out, uint32_t(s.size())); out += s; }
@@ -150,18 +192,23 @@ TermsByDocument invert(const Xapian::Database &db) {
     return terms;
 }
 
-// The value slots HanSearch sets (date, document id, source); listing a document's values needs a term list.
-constexpr uint32_t kValueSlots[] = {0, 1, 2};
+// The value slots HanSearch sets (date, document id, source, segment data); listing a document's values
+// needs a term list.
+constexpr uint32_t kValueSlots[] = {0, 1, 2, 3};
+constexpr uint32_t kDataSlot = 3;
 
 // The segment (stored by layout 6 and 7, StoredSegment's one-letter keys) read back as it was added.
-Dumped readSegment(const Xapian::Document &doc, std::vector<std::pair<std::string, Dumped::Term>> &terms,
-                   const Levers &levers, uint32_t ordinal) {
+Dumped readSegment(const Xapian::Document &doc, const std::string &json,
+                   std::vector<std::pair<std::string, Dumped::Term>> &terms, const Levers &levers, uint32_t ordinal) {
     Dumped d;
-    d.data = doc.get_data();
-    d.inputBytes = jsonStringBytes(d.data, "x") + jsonStringBytes(d.data, "h");
+    // Per segment the data is added as stored; merged into articles, as JSON document data.
+    bool asJSON = levers.perArticle || levers.leanData;
+    if (asJSON) d.data = json;
+    d.inputBytes = jsonStringBytes(json, "x") + jsonStringBytes(json, "h");
     if (levers.leanData && ordinal != 1)
-        d.data = "{\"n\":" + std::to_string(ordinal) + ",\"x\":" + jsonString(d.data, "x") + "}";
+        d.data = "{\"n\":" + std::to_string(ordinal) + ",\"x\":" + jsonString(json, "x") + "}";
     for (uint32_t slot : kValueSlots) {
+        if (asJSON && slot == kDataSlot) continue;
         std::string value = doc.get_value(slot);
         if (!value.empty()) d.values.emplace_back(slot, value);
     }
@@ -216,11 +263,12 @@ int dump(const char *index, const char *path, const Levers &levers) {
     std::string block;  // per-block: the block being filled, and its input so far
     uint32_t blockInput = 0;
     TermsByDocument terms = invert(db);
+    SegmentJSON decoder(db);
     for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         Xapian::Document doc = db.get_document(*it);
-        std::string data = doc.get_data();
+        std::string data = decoder.json(doc.get_value(kDataSlot));
         uint32_t ordinal = jsonNumber(data, "n");
-        Dumped segment = readSegment(doc, terms[*it], levers, ordinal);
+        Dumped segment = readSegment(doc, data, terms[*it], levers, ordinal);
         if (!levers.perArticle) {
             segment.write(buffer);
         } else {
