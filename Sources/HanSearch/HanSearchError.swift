@@ -46,6 +46,9 @@ public enum HanSearchError: Error, CustomStringConvertible, Equatable, Sendable 
             return "\(path): \(message)"
         case .data(let action, let message):
             return "\(action): the data does not decode: \(message)"
+        case .analyzerMismatch(let path, let found, let expected) where found.hasPrefix(Schema.previousLayoutVersion):
+            return "the index at \(path) has the previous layout (\(found)), but this program uses \(expected): "
+                + "convert it with `hanindex rebuild --index \(path)`, which keeps its documents"
         case .analyzerMismatch(let path, let found, let expected):
             return "the index at \(path) was built by analyzer \(found.isEmpty ? "(unknown)" : found), "
                 + "but this program uses \(expected): searches would be wrong, so the index must be rebuilt "

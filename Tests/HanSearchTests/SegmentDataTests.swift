@@ -8,6 +8,15 @@ import Xapian
 struct SegmentDataTests {
     static let reports = Array((try? TestSupport.reports(inJSONLines: TestSupport.devCorpusPath)) ?? [])
 
+    /// Totals and hits (id and text) of a few queries of the dev corpus, folded or not.
+    func answers(_ path: String) throws -> [String] {
+        let index = try SearchIndex(path: path)
+        return try ["软件包", "系統", "title:手册", "的"].map { query in
+            let results = try index.search(query, options: SearchOptions(limit: 50))
+            return "\(query) \(results.total) " + results.hits.map { "\($0.id)=\($0.text)" }.sorted().joined(separator: ",")
+        }
+    }
+
     /// The stored data of every segment of the one-shard index at `path`.
     func storedData(_ path: String) throws -> [[UInt8]] {
         let database = try Database(path: path)
@@ -38,7 +47,7 @@ struct SegmentDataTests {
         #expect(try DataDictionary.stored(in: Database(path: path)) == nil)
         #expect(try storedData(path).allSatisfy { $0.first == UInt8(ascii: "{") })
         let before = try SearchIndex(path: path).search("软件包", options: SearchOptions(limit: 100)).hits
-        try IndexRebuild.rebuild(path: path, options: BulkIndexer.Options(workers: 1))
+        _ = try IndexRebuild.rebuild(path: path, options: BulkIndexer.Options(workers: 1))
         #expect(try DataDictionary.stored(in: Database(path: path)) != nil)
         #expect(try storedData(path).allSatisfy(SegmentDataDecoder.isCompressed))
         let after = try SearchIndex(path: path).search("软件包", options: SearchOptions(limit: 100)).hits
@@ -113,5 +122,34 @@ struct SegmentDataTests {
         #expect(numbers.contains { $0 >= 900 && $0 < 1_000 } && numbers.contains { $0 >= 1_000 }, "\(numbers)")
         #expect(Set(numbers).count == numbers.count && numbers == numbers.sorted())
         #expect(reader.sample(of: files.filter { $0.format != .jsonLines }).isEmpty)
+    }
+
+    @Test("an index of the previous layout is refused with the way to convert it, and hanindex rebuild converts it")
+    func convertsThePreviousLayout() throws {
+        let path = temporaryPath()
+        let writer = try IndexWriter(path: path, folding: .variants)
+        for report in Self.reports.prefix(80) { try writer.add(report) }
+        try writer.commit()
+        try writer.close()
+        let before = try answers(path)
+        // Layout 7: the same documents with their JSON as the document data.
+        let database = try WritableDatabase(path: path, mode: .open)
+        for docid in try database.postings("") {
+            let document = try database.document(docid)
+            let json = document.value(slot: Schema.dataSlot)
+            document.data = json
+            document.setValue([UInt8](), slot: Schema.dataSlot)
+            let segment = try StoredSegment.segment(data: json, decoder: JSONDecoder())
+            _ = try database.replaceDocument(uniqueTerm: Schema.segmentTerm(segment.id), with: document)
+        }
+        try database.setMetadata(Schema.previousLayoutVersion + Folding.variants.analyzerSuffix, forKey: Schema.analyzerVersionKey)
+        try database.commit()
+        try database.close()
+        let refusal = #expect(throws: HanSearchError.self) { try SearchIndex(path: path) }
+        #expect("\(refusal.map { "\($0)" } ?? "")".contains("hanindex rebuild --index \(path)"))
+        _ = try IndexRebuild.rebuild(path: path, options: BulkIndexer.Options(workers: 1))
+        #expect(try Database(path: path).metadata(Schema.analyzerVersionKey) == Schema.analyzerVersion(folding: .variants))
+        #expect(try storedData(path).allSatisfy(SegmentDataDecoder.isCompressed))
+        #expect(try answers(path) == before)
     }
 }

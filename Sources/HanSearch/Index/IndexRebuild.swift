@@ -31,7 +31,8 @@ public enum IndexRebuild {
     ///
     /// Throws ``HanSearchError/indexNotFound(path:)`` when there is no index at `path`,
     /// ``HanSearchError/indexLocked(path:)`` when another process writes to it (a running `hanserve`
-    /// does), and ``HanSearchError/analyzerMismatch(path:found:expected:)`` for an index of another version.
+    /// does), and ``HanSearchError/analyzerMismatch(path:found:expected:)`` for an index of another version
+    /// (one of ``Schema/previousLayoutVersion`` is converted: its segment data is read from the document data).
     public static func rebuild(path: String, options: BulkIndexer.Options = BulkIndexer.Options(),
                                progress: (_ written: Int, _ total: Int) -> Void = { _, _ in })
         throws(HanSearchError) -> Outcome {
@@ -66,7 +67,8 @@ public enum IndexRebuild {
             var options = options
             options.folding = try Schema.recordedFolding(analyzer: source.metadata(Schema.analyzerVersionKey),
                                                          fold: source.metadata(Schema.foldingKey),
-                                                         documents: source.documentCount(), path: path) ?? .none
+                                                         documents: source.documentCount(), path: path,
+                                                         acceptingPreviousLayout: true) ?? .none
             let deleted = try DeletedSegments(encoded: source.metadata(Schema.deletedKey))
             let docids = try source.postings("").filter { !deleted.contains($0) }
             let indexer = try BulkIndexer(path: target, options: options)
@@ -76,7 +78,7 @@ public enum IndexRebuild {
             let decoder = JSONDecoder()
             var documents = Set<String>()
             for (number, docid) in docids.enumerated() {
-                let segment = try StoredSegment.segment(data: stored.json(source.document(docid).value(slot: Schema.dataSlot)), decoder: decoder)
+                let segment = try StoredSegment.segment(data: stored.json(storedData(source.document(docid))), decoder: decoder)
                 try indexer.add(segment)
                 documents.insert(segment.doc)
                 if number % 10_000 == 0 { progress(number, docids.count) }
@@ -87,13 +89,19 @@ public enum IndexRebuild {
         }
     }
 
+    /// The stored data of a segment: in ``Schema/dataSlot``, or in the previous layout the document data.
+    private static func storedData(_ document: Document) -> [UInt8] {
+        let value = document.value(slot: Schema.dataSlot)
+        return value.isEmpty ? document.data : value
+    }
+
     /// The data of segments drawn at random from `docids`, up to ``DataDictionary/sampleBytes``: the
     /// new dictionary fits the whole index, not only its first reports.
     private static func sample(of docids: [UInt32], in source: Database, decoder: SegmentDataDecoder) throws -> [[UInt8]] {
         var samples: [[UInt8]] = []
         var bytes = 0
         for docid in docids.shuffled() where bytes < DataDictionary.sampleBytes {
-            let data = try decoder.json(source.document(docid).value(slot: Schema.dataSlot))
+            let data = try decoder.json(storedData(source.document(docid)))
             bytes += data.count
             samples.append(data)
         }

@@ -16,12 +16,14 @@ extension Schema {
     /// `documents` documents; nil for a new index (no analyzer version and no documents).
     ///
     /// Throws ``HanSearchError/analyzerMismatch(path:found:expected:)`` when the index was built by
-    /// another analyzer, or with a fold this program does not know.
-    static func recordedFolding(analyzer: String, fold: String, documents: Int,
-                                path: String) throws(HanSearchError) -> Folding? {
+    /// another analyzer, or with a fold this program does not know; with `acceptingPreviousLayout`, an
+    /// index of ``previousLayoutVersion`` passes (``IndexRebuild`` reads it).
+    static func recordedFolding(analyzer: String, fold: String, documents: Int, path: String,
+                                acceptingPreviousLayout: Bool = false) throws(HanSearchError) -> Folding? {
         if analyzer.isEmpty && documents == 0 { return nil }
         let folding = fold.isEmpty ? Folding.none : Folding(rawValue: fold)
-        guard let folding, analyzer == analyzerVersion(folding: folding) else {
+        guard let folding, analyzer == analyzerVersion(folding: folding)
+                || acceptingPreviousLayout && analyzer == previousLayoutVersion + folding.analyzerSuffix else {
             let named = fold.isEmpty || folding == Folding.none ? analyzer : "\(analyzer) (fold \(fold))"
             throw .analyzerMismatch(path: path, found: named,
                                     expected: analyzerVersion(folding: folding ?? .none))

@@ -51,6 +51,9 @@ public enum Schema {
     /// The analyzer version: normalizer, tokenizer and layout together. An index built with another
     /// version must be rebuilt, since queries would be analyzed differently from the documents.
     public static let analyzerVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-8"
+    /// The version before this layout: layout 7 kept the segment JSON, uncompressed, as the document
+    /// data, and is otherwise this layout, so ``IndexRebuild`` converts such an index.
+    static let previousLayoutVersion = "normalizer-\(Normalizer.version).tokenizer-\(Tokenizer.version).layout-7"
 
     /// Added to every token position when indexing, so that stored positions start at 2.
     ///
