@@ -108,20 +108,28 @@ struct SegmentDataTests {
     func spreadSample() throws {
         let folder = temporaryPath("sample")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func line(_ n: Int) -> String { #"{"id":"r\#(n)","title":"标题\#(n)","body":"正文第\#(n)段"}"# }
+        func line(_ n: Int, body: String = "") -> String {
+            #"{"id":"r\#(n)","title":"标题\#(n)","body":"正文第\#(n)段\#(body)"}"#
+        }
         let first = (0..<1_000).map { $0 == 500 ? "{broken" : line($0) }.joined(separator: "\n") + "\n"
-        let second = (1_000..<1_100).map(line).joined(separator: "\n")
+        let second = (1_000..<1_100).map { line($0) }.joined(separator: "\n")
         try first.write(toFile: folder + "/a.jsonl", atomically: false, encoding: .utf8)
         try second.write(toFile: folder + "/b.jsonl", atomically: false, encoding: .utf8)
         try "不是 JSON Lines".write(toFile: folder + "/c.txt", atomically: false, encoding: .utf8)
         let reader = CorpusReader()
         let files = reader.files(in: [folder]).files
         let numbers = reader.sample(of: files, count: 22).map { Int($0.id.dropFirst())! }
-        #expect(numbers.count >= 20 && numbers.count <= 22)
+        #expect(numbers.count >= 20 && numbers.count <= 22, "\(numbers)")
         #expect(numbers.contains(0), "the first line is a line")
         #expect(numbers.contains { $0 >= 900 && $0 < 1_000 } && numbers.contains { $0 >= 1_000 }, "\(numbers)")
         #expect(Set(numbers).count == numbers.count && numbers == numbers.sorted())
         #expect(reader.sample(of: files.filter { $0.format != .jsonLines }).isEmpty)
+        // Lines longer than the 16 KB read at a time are read whole; one past 256 KB is passed over.
+        let long = (0..<40).map { line($0, body: String(repeating: "长", count: $0 == 20 ? 90_000 : 8_000)) }
+        try long.joined(separator: "\n").write(toFile: folder + "/long.jsonl", atomically: false, encoding: .utf8)
+        let longFile = reader.files(in: [folder + "/long.jsonl"]).files
+        let sampled = reader.sample(of: longFile, count: 10).map { Int($0.id.dropFirst())! }
+        #expect(sampled.count >= 6 && !sampled.contains(20) && sampled.contains(0), "\(sampled)")
     }
 
     @Test("an index of the previous layout is refused with the way to convert it, and hanindex rebuild converts it")
