@@ -42,17 +42,15 @@ public struct Report: Codable, Sendable, Equatable {
         if let date, !Report.isValidDate(date) {
             problems.append("\"date\" must be a calendar date written YYYY-MM-DD, not \"\(date)\"")
         }
-        if let pages {
-            let count = Segmenter.paragraphs(of: body).count
-            if pages.count != count || pages.contains(where: { $0 < 1 }) {
-                problems.append("\"pages\" must give a page number (from 1) for each of the \(count) paragraphs of \"body\"")
-            }
+        let paragraphCount = Segmenter.paragraphs(of: body).count
+        if let pages, pages.count != paragraphCount || pages.contains(where: { $0 < 1 }) {
+            problems.append("\"pages\" must give a page number (from 1) for each of the \(paragraphCount) paragraphs of \"body\"")
         }
         if body.unicodeScalars.contains("\u{0}") || title.unicodeScalars.contains("\u{0}") {
             problems.append("the text contains a NUL character")
         }
         // Indexing a report replaces the document: one with no text would silently delete it.
-        if Segmenter.paragraphs(of: body).isEmpty {
+        if paragraphCount == 0 {
             problems.append("\"body\" has no text; a report needs some to be indexed (to remove a document, delete it)")
         }
         return problems

@@ -38,9 +38,49 @@ public struct Segmenter: Sendable {
         return segments
     }
 
-    /// The paragraphs of a report's body that hold text: its lines, trimmed, without the blank ones.
+    /// The paragraphs of a report's body that hold text: its lines (split where `Character.isNewline`),
+    /// trimmed of `CharacterSet.whitespaces`, without the blank ones.
+    ///
+    /// It works on Unicode scalars: every newline scalar is a grapheme of its own (or half of `\r\n`), and
+    /// Foundation trims scalars, so the result is the same as splitting `Character`s and trimming, at a
+    /// fraction of the cost (that was a twelfth of a bulk build's CPU).
     static func paragraphs(of body: String) -> [String] {
-        body.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var paragraphs: [String] = []
+        let scalars = body.unicodeScalars
+        var textStart: String.Index?  // the current line's first scalar that is not blank
+        var textEnd = scalars.startIndex  // just after its last one so far
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let next = scalars.index(after: index)
+            if isNewline(scalar) {
+                if let start = textStart { paragraphs.append(String(scalars[start..<textEnd])) }
+                textStart = nil
+            } else if !isBlank(scalar) {
+                if textStart == nil { textStart = index }
+                textEnd = next
+            }
+            index = next
+        }
+        if let start = textStart { paragraphs.append(String(scalars[start..<textEnd])) }
+        return paragraphs
+    }
+
+    /// The scalars of `Character.isNewline`: LF, VT, FF, CR, NEL, LINE and PARAGRAPH SEPARATOR.
+    private static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    /// The scalars of `CharacterSet.whitespaces` (CoreFoundation's list): tab, the space separators (Zs)
+    /// and the zero-width space.
+    private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 
     /// The segments of one article of a newspaper page, numbered from 1 in reading order, each with
@@ -62,7 +102,8 @@ public struct Segmenter: Sendable {
 
     /// `paragraph` cut into pieces of at most ``maximumLength`` characters at sentence ends where possible.
     func split(_ paragraph: String) -> [String] {
-        guard paragraph.count > maximumLength else { return [paragraph] }
+        // A string has at most as many characters as UTF-8 bytes; counting characters walks the string.
+        guard paragraph.utf8.count > maximumLength, paragraph.count > maximumLength else { return [paragraph] }
         var pieces: [String] = []
         // Lengths are counted as characters are appended: `String.count` walks the whole string.
         var current = "", currentLength = 0
