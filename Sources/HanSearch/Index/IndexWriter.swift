@@ -202,7 +202,6 @@ public final class IndexWriter {
 
 /// Turns segments into Xapian documents laid out as ``Schema`` describes. Not thread-safe: one per thread.
 struct SegmentDocumentBuilder {
-    private let encoder: JSONEncoder
     /// The index's folding, applied to text and title terms.
     let folding: Folding
     /// Compresses the data with the index's dictionary; nil for an index that has none.
@@ -211,13 +210,11 @@ struct SegmentDocumentBuilder {
     init(folding: Folding, dictionary: DataDictionary?) {
         self.folding = folding
         compressor = dictionary.map(SegmentDataCompressor.init(dictionary:))
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     /// The data of `segment` before compression: its ``StoredSegment`` JSON.
     func data(for segment: Segment) -> [UInt8] {
-        Array((try? encoder.encode(StoredSegment(segment))) ?? Data())
+        StoredSegment.json(for: segment)
     }
 
     /// The Xapian document for one segment: its JSON (compressed) in ``Schema/dataSlot``, text and title
