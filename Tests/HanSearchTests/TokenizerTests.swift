@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HanSearch
 
@@ -33,6 +34,16 @@ struct NormalizerTests {
         #expect(Normalizer.normalize("e\u{301}") == "é")
         #expect(Normalizer.normalize("E\u{301}x") == "éx")
         #expect(Normalizer.normalize("か\u{3099}") == "が")
+    }
+
+    @Test("no scalar of the fast path is a combining mark, so skipping its property lookup changes nothing")
+    func stableScalarsDoNotCombine() {
+        let stable = (0...0x323AF).compactMap(Unicode.Scalar.init).filter(Normalizer.isStable)
+        #expect(stable.count > 90_000)
+        let combining = stable.filter { $0.properties.canonicalCombiningClass != .notReordered || $0.properties.isGraphemeExtend }
+        #expect(combining.isEmpty, "\(combining.map { "U+" + String($0.value, radix: 16, uppercase: true) })")
+        #expect(Normalizer.isCombining("\u{301}") && Normalizer.isCombining("\u{3099}") && Normalizer.isCombining("\u{11A8}"))
+        #expect(Normalizer.normalize("漢\u{301}字") == "漢\u{301}字".precomposedStringWithCompatibilityMapping)
     }
 
     @Test("every normalized scalar maps back to the original bytes it came from")

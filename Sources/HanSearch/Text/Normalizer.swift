@@ -83,7 +83,8 @@ public enum Normalizer {
     /// Marks and jamo that NFKC may compose with the scalar before them.
     @inlinable
     static func isCombining(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x300 { return false }
+        // Asked of the scalar after every CJK character: the property lookups are the slow part.
+        if scalar.value < 0x300 || isStable(scalar) { return false }
         switch scalar.value {
         case 0x1160...0x11FF, 0x3099, 0x309A: return true
         default:
