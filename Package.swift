@@ -61,7 +61,10 @@ let package = Package(
                 "HanMCP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // jemalloc from Debian (libjemalloc-dev) instead of glibc's malloc: Xapian allocates a map node per
+            // posting it buffers, and a bulk build took 0.85x the CPU with it (bench/results/2026-12-04-ingest.md).
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         // The query server: routes, the writer actor, the read-handle pool, metrics, OpenAPI, the search page.
         .target(

@@ -19,6 +19,7 @@ apt_install() {
 packages=(libxapian-dev pkg-config xapian-tools python3-xapian)  # xapian-tools: xapian-tcpsrv for shards; python3-xapian: scripts/index_check.py
 packages+=(libzstd-dev python3-zstandard)  # segment data compressed with the index's dictionary (Sources/CZstd), and read by scripts/segment_data.py
 packages+=(libpoppler-cpp-dev libxml2-dev)  # PDF text (Sources/CPoppler), HTML parsing
+packages+=(libjemalloc-dev)  # hanindex's malloc (Package.swift)
 # scripts/make-pdf-fixtures.py only: xelatex with xeCJK and a Chinese font, qpdf, pdftotext.
 [ "${1:-}" != "--fixtures" ] || packages+=(texlive-xetex texlive-lang-chinese fonts-arphic-uming lmodern qpdf poppler-utils)
 missing=()
