@@ -89,6 +89,7 @@ class Soak:
         self.latencies = {"search": [], "write": []}
         self.acknowledged = []
         self.connection_errors = []
+        self.server_errors = []  # (request, answer) of the first 5xx answers, for the failure message
         self.sequence = 0
 
     async def client(self, number, deadline):
@@ -115,6 +116,8 @@ class Soak:
                 continue
             self.latencies[kind].append(time.monotonic() - started)
             self.statuses[status] = self.statuses.get(status, 0) + 1
+            if status >= 500 and len(self.server_errors) < 3:
+                self.server_errors.append((f"{method} {path} {body[:200]!r}", data[:500].decode("utf-8", "replace")))
             if kind == "write" and status == 200:
                 self.acknowledged.append((marker[4:], document_id))
         connection.close()
@@ -189,6 +192,7 @@ def main():
     binary = args.binary or harness.debug_binary("hanserve")
     hanindex = os.path.join(os.path.dirname(binary), "hanindex")
     work = tempfile.mkdtemp(prefix="hanserve-soak-")
+    keep = bool(os.environ.get("SOAK_KEEP"))
     index, log = os.path.join(work, "index"), os.path.join(work, "hanserve.log")
     try:
         subprocess.run([hanindex, "index", os.path.join(root, "corpus"), "--index", index],
@@ -227,7 +231,7 @@ def main():
 
         problems = []
         if server_errors:
-            problems.append(f"{server_errors} responses were 5xx")
+            problems.append(f"{server_errors} responses were 5xx, e.g. {soak.server_errors}")
         other = {code: n for code, n in soak.statuses.items() if code != 200 and code < 500}
         if other:
             problems.append(f"unexpected statuses {other}")
@@ -244,10 +248,11 @@ def main():
         if status != 0:
             problems.append(f"hanserve exited with {status} on SIGTERM")
         if problems:
+            keep = True  # the log the message names
             harness.fail("; ".join(problems) + f" (log: {log})")
         print("soak: OK")
     finally:
-        if not os.environ.get("SOAK_KEEP"):
+        if not keep:
             shutil.rmtree(work, ignore_errors=True)
 
 
