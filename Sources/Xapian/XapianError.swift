@@ -31,6 +31,10 @@ public struct XapianError: Error, CustomStringConvertible, Equatable, Sendable {
     /// (`DatabaseModifiedError`); reopen the database and retry.
     public var isModified: Bool { type == "DatabaseModifiedError" }
 
+    /// True when Xapian found a block or structure it did not expect (`DatabaseCorruptError`). A reader
+    /// that reopens while a writer commits can see this for a block being rewritten, so a reopen may retry it.
+    public var isCorrupt: Bool { type == "DatabaseCorruptError" }
+
     /// True when a database could not be opened because nothing usable exists
     /// at the path (`DatabaseNotFoundError` or `DatabaseOpeningError`).
     public var isDatabaseNotFound: Bool {

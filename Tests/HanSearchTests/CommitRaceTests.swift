@@ -24,6 +24,29 @@ struct CommitRaceTests {
         }
     }
 
+    @Test("a reopen retries a block read while it was rewritten; a search does not take corruption for a race")
+    func reopenRetriesCorruptBlocks() throws {
+        let index = try SearchIndex(path: try TestSupport.index([Report(id: "r", title: "t", body: "宁波")]))
+        let corrupt = XapianError(type: "DatabaseCorruptError", message: "Expected block 260 to be level 1, not 0")
+        var tries = 0
+        let answer = try index.withRetryOnModification(retrying: SearchIndex.isTransientOnReopen) { () throws -> Int in
+            tries += 1
+            if tries < SearchIndex.readAttempts { throw corrupt }
+            return tries
+        }
+        #expect(answer == SearchIndex.readAttempts)
+        #expect(!SearchIndex.isTransientOnReopen(XapianError(type: "DatabaseOpeningError", message: "gone")))
+        tries = 0
+        #expect(throws: HanSearchError.self) {
+            try index.withRetryOnModification { () throws -> Int in
+                tries += 1
+                throw corrupt
+            }
+        }
+        #expect(tries == 1, "outside a reopen, corruption is reported at once")
+        #expect(try index.reopen() == false)
+    }
+
     @Test("the tries are bounded: without a gate the last one's error is thrown, as its own case")
     func boundedTries() throws {
         let index = try SearchIndex(path: try TestSupport.index([Report(id: "r", title: "t", body: "宁波")]))
