@@ -386,8 +386,9 @@ public final class SearchIndex {
     static let readAttempts = 3
 
     /// Runs `body`, reopening and running it again when a concurrent commit discarded the revision it
-    /// was reading (or when `isTransient` says so of another error). The last try holds commits back through ``commitGate``, so with a gate it cannot
-    /// lose its revision; without one (a writer in another process) the error is thrown after the last try.
+    /// was reading (or when `isTransient` says so of another error). The last try holds commits back
+    /// through ``commitGate``, so with a gate it cannot lose its revision; without one (a writer in
+    /// another process) the error is thrown after the last try.
     func withRetryOnModification<T>(action: String = "searching", retrying isTransient: (Error) -> Bool = SearchIndex.isModified,
                                     _ body: () throws -> T) throws(HanSearchError) -> T {
         for attempt in 1... {
